@@ -1,0 +1,188 @@
+/*
+ * The kernel's final translation tables (TTBR1): a physmap of all RAM and
+ * of the devices the kernel drives, and the kernel image with per-section
+ * permissions.  They replace the boot tables of head.S, and the boot
+ * identity map (TTBR0) goes away with them.
+ */
+#include <kernel/lib.h>
+#include <kernel/memlayout.h>
+#include <kernel/pm.h>
+#include <kernel/printk.h>
+#include <arch/aarch64.h>
+#include <arch/mmu.h>
+
+static uint64_t *kernel_root; /* level-0 table, through the physmap */
+
+void *
+phys_to_virt(uint64_t pa)
+{
+	assert(pa < PHYSMAP_SIZE);
+	return (void *)(uintptr_t)(PHYSMAP_BASE + pa);
+}
+
+uint64_t
+virt_to_phys(const void *va)
+{
+	uintptr_t v = (uintptr_t)va;
+
+	if (v >= KERNEL_VBASE)
+		return v - KERNEL_VBASE + platform.kernel_pa;
+	assert(v >= PHYSMAP_BASE && v - PHYSMAP_BASE < PHYSMAP_SIZE);
+	return v - PHYSMAP_BASE;
+}
+
+static uint64_t *
+table_alloc(void)
+{
+	uint64_t pa;
+	void *t;
+
+	if (pm_alloc(PM_KERNEL, &pa))
+		panic("mmu: no free frame for a page table");
+	t = phys_to_virt(pa);
+	memset(t, 0, PAGE_SIZE);
+	return t;
+}
+
+/* The descriptor slot for va at `level`, creating tables on the way. */
+static uint64_t *
+pte_slot(uintptr_t va, int level)
+{
+	uint64_t *table = kernel_root;
+
+	for (int l = 0; l < level; l++) {
+		uint64_t *e = &table[PT_INDEX(va, l)];
+
+		if (!(*e & PTE_VALID))
+			*e = virt_to_phys(table_alloc()) | PTE_TABLE;
+		/* A block here means two mappings overlap: a kernel bug. */
+		assert((*e & PTE_TYPE_MASK) == PTE_TABLE);
+		table = phys_to_virt(*e & PTE_ADDR_MASK);
+	}
+	return &table[PT_INDEX(va, level)];
+}
+
+/*
+ * Map [va, va+size) to pa with leaf attributes attr, using 1 GiB and 2 MiB
+ * blocks where alignment allows.  All three must be page aligned.
+ */
+static void
+map_range(uintptr_t va, uint64_t pa, uint64_t size, uint64_t attr)
+{
+	assert(((va | pa | size) & (PAGE_SIZE - 1)) == 0);
+	while (size) {
+		int level = 3;
+		uint64_t *e;
+
+		while (level > 1) {
+			uint64_t bsz = 1UL << PT_SHIFT(level - 1);
+
+			if (((va | pa) & (bsz - 1)) || size < bsz)
+				break;
+			level--;
+		}
+		e = pte_slot(va, level);
+		assert(!(*e & PTE_VALID));
+		*e = pa | attr | (level == 3 ? PTE_PAGE : PTE_BLOCK);
+		va += 1UL << PT_SHIFT(level);
+		pa += 1UL << PT_SHIFT(level);
+		size -= 1UL << PT_SHIFT(level);
+	}
+}
+
+/* Physmap [pa, pa+size), one piece of RAM: [lo, hi) with attr. */
+static void
+map_ram_piece(uint64_t pa, uint64_t size, uint64_t lo, uint64_t hi,
+	      uint64_t attr)
+{
+	lo = MAX(lo, pa);
+	hi = MIN(hi, pa + size);
+	if (lo < hi)
+		map_range(PHYSMAP_BASE + lo, lo, hi - lo, attr);
+}
+
+/*
+ * Physmap a RAM range read-write, except the kernel image's alias, which
+ * is read-only so kernel text cannot be patched through it.
+ */
+static void
+map_ram(uint64_t pa, uint64_t size)
+{
+	uint64_t kstart = platform.kernel_pa;
+	uint64_t kend = kstart + ((uintptr_t)_end - (uintptr_t)_start);
+
+	map_ram_piece(pa, size, 0, kstart, PTE_KERN_RW);
+	map_ram_piece(pa, size, kstart, kend, PTE_KERN_RO);
+	map_ram_piece(pa, size, kend, UINT64_MAX, PTE_KERN_RW);
+}
+
+static void
+map_device(uint64_t pa, uint64_t size)
+{
+	uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+
+	map_range(PHYSMAP_BASE + base, base,
+		  ALIGN_UP(pa + size, PAGE_SIZE) - base, PTE_KERN_DEVICE);
+}
+
+/* Kernel VA range [from, to) at its load address, with attributes attr. */
+static void
+map_image(const char *from, const char *to, uint64_t attr)
+{
+	map_range((uintptr_t)from, virt_to_phys(from),
+		  (uintptr_t)to - (uintptr_t)from, attr);
+}
+
+/* Turn off TTBR0 walks and forget its (boot identity) translations. */
+static void
+drop_ttbr0(void)
+{
+	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
+	isb();
+	write_sysreg(ttbr0_el1, 0);
+	__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+}
+
+void
+mmu_init(const struct boot_info *bi)
+{
+	void (*switch_fn)(uint64_t);
+	uint64_t daif;
+
+	kernel_root = table_alloc();
+	for (unsigned i = 0; i < bi->nram; i++)
+		map_ram(bi->ram[i].base, bi->ram[i].size);
+	map_device(platform.uart, PAGE_SIZE);
+	map_device(platform.gicd, platform.gicd_size);
+	map_device(platform.gicr, platform.gicr_size);
+	map_image(_start, __text_end, PTE_KERN_RX);
+	map_image(__text_end, __rodata_end, PTE_KERN_RO);
+	map_image(__rodata_end, _end, PTE_KERN_RW);
+
+	/* The switch runs from the identity map: see head.S. */
+	switch_fn = (void (*)(uint64_t))(uintptr_t)virt_to_phys(
+		(const void *)aarch64_switch_ttbr1);
+	daif = read_sysreg(daif);
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	switch_fn(virt_to_phys(kernel_root));
+	drop_ttbr0();
+	write_sysreg(daif, daif);
+}
+
+uint64_t
+mmu_lookup(uintptr_t va)
+{
+	uint64_t *table = kernel_root;
+
+	assert(table);
+	for (int level = 0; level <= 3; level++) {
+		uint64_t e = table[PT_INDEX(va, level)];
+
+		if (!(e & PTE_VALID))
+			return 0;
+		if (level == 3 || (e & PTE_TYPE_MASK) == PTE_BLOCK)
+			return e;
+		table = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * Physical memory: one owner record per page frame.  This is the kernel's
+ * core table of who owns each page; every frame that can ever be handed out
+ * appears here exactly once.
+ */
+#ifndef EXO_KERNEL_PM_H
+#define EXO_KERNEL_PM_H
+
+#include <kernel/boot.h>
+#include <kernel/compiler.h>
+
+/* Owners that are not environments.  Env ids start above these. */
+#define PM_FREE 0u     /* on the free list */
+#define PM_KERNEL 1u   /* kernel data (page tables, the frame table) */
+#define PM_RESERVED 2u /* not RAM, or RAM the boot code set aside */
+#define PM_FIRST_ENV 16u
+
+struct pm_stats {
+	uint64_t frames; /* frames tracked (the span of RAM, holes included) */
+	uint64_t ram;	 /* frames that are usable RAM */
+	uint64_t free;	 /* frames on the free list */
+};
+
+int pm_init(const struct boot_info *bi);
+int pm_alloc(uint32_t owner, uint64_t *pa);
+int pm_alloc_at(uint32_t owner, uint64_t pa);
+int pm_free(uint32_t owner, uint64_t pa);
+uint32_t pm_owner(uint64_t pa);
+void pm_get_stats(struct pm_stats *st);
+int pm_check(void);
+
+#endif
