@@ -33,7 +33,7 @@ endif
 msg = @printf '  %-7s %s\n' '$(1)' '$(2)'
 
 .DEFAULT_GOAL := all
-.PHONY: all run test iso gdb deps clean format format-check unit \
+.PHONY: all run measure test iso gdb deps clean format format-check unit \
 	compile_commands.json kernel-images
 
 # Order matters: the arch and test fragments add sources that the link
@@ -42,6 +42,9 @@ include mk/toolchain.mk
 include tests/tests.mk
 include exo/arch/$(ARCH)/arch.mk
 include exo/exo.mk
+include bindings/bindings.mk
+include tests/user/user.mk
+include images/images.mk
 
 all: kernel-images
 
@@ -53,9 +56,16 @@ deps:
 
 # --- running ----------------------------------------------------------------
 run: deps
-	$(Q)$(MAKE) --no-print-directory kernel-images
+	$(Q)$(MAKE) --no-print-directory kernel-images $(BUILD)/images/$(IMAGE).cpio
 	$(Q)sh mk/qemu.sh --arch $(ARCH) --kernel $(KERNEL_IMAGE) \
-		--append "$(APPEND)" || echo "exo: QEMU stopped with status $$?"
+		--initrd $(BUILD)/images/$(IMAGE).cpio --append "$(APPEND)" \
+		|| echo "exo: QEMU stopped with status $$?"
+
+# The first figures of the core, in the deterministic mode.
+measure: deps
+	$(Q)$(MAKE) --no-print-directory kernel-images $(BUILD)/images/measure.cpio
+	$(Q)sh mk/qemu.sh --arch $(ARCH) --kernel $(KERNEL_IMAGE) --icount \
+		--initrd $(BUILD)/images/measure.cpio --timeout 300
 
 gdb: deps
 	$(Q)$(MAKE) --no-print-directory kernel-images

@@ -8,6 +8,21 @@
 
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 
+BEGIN {
+	if (out == "nr")
+		print "#ifndef EXO_SYSCALL_NR_H\n#define EXO_SYSCALL_NR_H\n"
+	if (out == "stubs") {
+		print "#ifndef EXO_SYSCALL_STUBS_H\n#define EXO_SYSCALL_STUBS_H\n"
+		print "#include <stdint.h>"
+		print "#include <exo/arch/syscall.h>"
+		print "#include <exo/cap.h>\n#include <exo/envinfo.h>"
+		print "#include <exo/event.h>\n#include <exo/map.h>"
+		print "#include <exo/syscall_nr.h>\n#include <exo/types.h>"
+	}
+	if (out == "kernel")
+		print "#ifndef EXO_KERNEL_SYSCALL_GEN_H\n#define EXO_KERNEL_SYSCALL_GEN_H"
+}
+
 /^[ \t]*(#|$)/ { next }
 {
 	nr = $1; name = $2; raw = 0
@@ -62,6 +77,8 @@ function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 END {
 	if (out == "nr")
 		printf "#define EXO_SYS_MAX %d\n", max
+	if (out == "nr" || out == "stubs")
+		print "\n#endif"
 	if (out == "kernel") {
 		for (i = 1; i <= np; i++) print proto[i]
 		print "\n/* Call handler nr with the six raw argument registers. */"
@@ -69,5 +86,6 @@ END {
 		print "\tswitch (nr) {"
 		for (i = 1; i <= np; i++) print call[i]
 		print "\tdefault:\n\t\treturn -EXO_ENOSYS;\n\t}\n}"
+		print "\n#endif"
 	}
 }

@@ -3,12 +3,27 @@
 KERNEL_SRCS := \
 	exo/main.c \
 	exo/boot.c \
+	exo/cap.c \
+	exo/env.c \
+	exo/event.c \
+	exo/ipc.c \
 	exo/pm.c \
 	exo/printk.c \
+	exo/revoke.c \
+	exo/root.c \
+	exo/sched.c \
+	exo/syscall.c \
+	exo/sys_later.c \
+	exo/sys_mem.c \
 	exo/timer.c \
+	exo/trap.c \
+	exo/upcall.c \
+	exo/vm.c \
+	bindings/lib/cpio.c \
+	bindings/lib/elf.c \
 	exo/lib/cmdline.c \
-	exo/lib/format.c \
-	exo/lib/string.c
+	bindings/lib/fmt.c \
+	bindings/lib/string.c
 
 # The arch fragment sets ARCH_SRCS, KERNEL_LDS, and the images QEMU boots
 # (KERNEL_IMAGE, KERNEL_TEST_IMAGE; the ELF itself where QEMU can load it).

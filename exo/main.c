@@ -9,6 +9,8 @@
 #include <kernel/memlayout.h>
 #include <kernel/pm.h>
 #include <kernel/printk.h>
+#include <kernel/root.h>
+#include <kernel/env.h>
 #include <kernel/timer.h>
 
 #define MIB (1024 * 1024)
@@ -77,8 +79,12 @@ kmain(struct boot_info *bi)
 
 	ktest_boot(bi->cmdline);
 
+	if (bi->initrd.size) {
+		root_start(bi);
+		arch_timer_start(TIMER_HZ);
+		sched_run();
+	}
 	timer_demo();
-	kprintf("exo: no root env yet (the exokernel core comes next); "
-		"halting\n");
+	kprintf("exo: no initrd, so no root env to start; halting\n");
 	arch_halt(HALT_SUCCESS);
 }

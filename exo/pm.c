@@ -18,6 +18,7 @@
 #include <kernel/lib.h>
 #include <kernel/memlayout.h>
 #include <kernel/pm.h>
+#include <kernel/printk.h>
 
 #define NONE UINT32_MAX
 #define FRAME_RAM 1u
@@ -25,8 +26,16 @@
 struct frame {
 	uint32_t owner;
 	uint32_t flags;
-	uint32_t next; /* free list, while owner == PM_FREE */
-	uint32_t prev;
+	union {
+		struct { /* while owner == PM_FREE */
+			uint32_t next;
+			uint32_t prev;
+		};
+		struct {		   /* while allocated */
+			uint32_t mapcount; /* user mappings of this frame */
+			uint32_t epoch;	   /* of PAGES capabilities naming it */
+		};
+	};
 };
 
 static struct frame *frames;
@@ -94,7 +103,8 @@ free_list_remove(uint32_t i, uint32_t owner)
 	if (f->next != NONE)
 		frames[f->next].prev = f->prev;
 	f->owner = owner;
-	f->next = f->prev = NONE;
+	f->mapcount = 0;
+	f->epoch = 0;
 	stats.free--;
 }
 
@@ -147,8 +157,8 @@ pm_init(const struct boot_info *bi)
 			ram = pa >= bi->ram[r].base &&
 			      pa + PAGE_SIZE <=
 				      bi->ram[r].base + bi->ram[r].size;
-		frames[i] = (struct frame){ PM_RESERVED, ram ? FRAME_RAM : 0,
-					    NONE, NONE };
+		frames[i] = (struct frame){ .owner = PM_RESERVED,
+					    .flags = ram ? FRAME_RAM : 0 };
 		if (!ram)
 			continue;
 		stats.ram++;
@@ -204,7 +214,8 @@ pm_alloc_at(uint32_t owner, uint64_t pa)
 /*
  * Give frame pa back.  Returns 0; -EXO_EINVAL if pa is not a RAM frame;
  * -EXO_ENOENT if it is already free (a double free); -EXO_EPERM if
- * `owner` does not own it (reserved frames are owned by nobody who frees).
+ * `owner` does not own it (reserved frames are owned by nobody who frees);
+ * -EXO_EBUSY while it is mapped somewhere.
  */
 int
 pm_free(uint32_t owner, uint64_t pa)
@@ -217,8 +228,84 @@ pm_free(uint32_t owner, uint64_t pa)
 		return -EXO_ENOENT;
 	if (frames[i].owner != owner || !valid_owner(owner))
 		return -EXO_EPERM;
+	if (frames[i].mapcount)
+		return -EXO_EBUSY;
 	free_list_push((uint32_t)i);
 	return 0;
+}
+
+/* The record of RAM frame pa, or NULL if pa is not an aligned RAM frame. */
+static struct frame *
+frame_of(uint64_t pa)
+{
+	int64_t i = frame_index(pa);
+
+	if (i < 0 || !(frames[i].flags & FRAME_RAM))
+		return NULL;
+	return &frames[i];
+}
+
+/*
+ * Hand frame pa from one owner to another (PM_ORPHAN included).  Returns
+ * 0; -EXO_EINVAL if pa is not a RAM frame or new is not a valid owner;
+ * -EXO_EPERM if `old` does not own it.
+ */
+int
+pm_set_owner(uint64_t pa, uint32_t old, uint32_t new)
+{
+	struct frame *f = frame_of(pa);
+
+	if (!f || !(valid_owner(new) || new == PM_ORPHAN))
+		return -EXO_EINVAL;
+	if (f->owner != old || old == PM_FREE)
+		return -EXO_EPERM;
+	f->owner = new;
+	return 0;
+}
+
+/*
+ * Count one more (delta 1) or one fewer (delta -1) user mapping of frame
+ * pa.  An orphaned frame (its owner died while others mapped it) is freed
+ * when its last mapping goes.  The caller guarantees pa is an allocated or
+ * reserved RAM frame; anything else is a kernel bug.
+ */
+void
+pm_map_count(uint64_t pa, int delta)
+{
+	struct frame *f = frame_of(pa);
+
+	assert(f && f->owner != PM_FREE);
+	assert(delta > 0 ? f->mapcount < UINT32_MAX : f->mapcount > 0);
+	f->mapcount += (uint32_t)delta;
+	if (f->mapcount == 0 && f->owner == PM_ORPHAN)
+		free_list_push((uint32_t)(f - frames));
+}
+
+/* How many user mappings frame pa has (0 for anything not allocated). */
+uint32_t
+pm_mapcount(uint64_t pa)
+{
+	struct frame *f = frame_of(pa);
+
+	return f && f->owner != PM_FREE ? f->mapcount : 0;
+}
+
+/* The frame's capability epoch, and bumping it (exo/cap.c). */
+uint32_t
+pm_epoch(uint64_t pa)
+{
+	struct frame *f = frame_of(pa);
+
+	return f && f->owner != PM_FREE ? f->epoch : 0;
+}
+
+void
+pm_epoch_bump(uint64_t pa)
+{
+	struct frame *f = frame_of(pa);
+
+	if (f && f->owner != PM_FREE)
+		f->epoch++;
 }
 
 /* The owner of frame pa; PM_RESERVED for anything that is not RAM. */
@@ -260,4 +347,39 @@ pm_check(void)
 		if (frames[i].owner == PM_FREE)
 			free_frames++;
 	return listed == stats.free && free_frames == listed ? 0 : -EXO_EINVAL;
+}
+
+/*
+ * Release every frame `owner` owns: free the unmapped ones, orphan the
+ * ones other envs still map (freed with their last mapping).  A scan of
+ * the table: env teardown is rare next to everything else.
+ */
+void
+pm_release_owner(uint32_t owner)
+{
+	for (uint64_t i = 0; i < nframes; i++) {
+		if (frames[i].owner != owner)
+			continue;
+		if (frames[i].mapcount)
+			frames[i].owner = PM_ORPHAN;
+		else
+			free_list_push((uint32_t)i);
+	}
+}
+
+/*
+ * Free one frame `owner` owns that nobody maps.  Returns 0 and its address,
+ * or -EXO_ENOENT if there is none.
+ */
+int
+pm_take_unmapped(uint32_t owner, uint64_t *pa)
+{
+	for (uint64_t i = 0; i < nframes; i++) {
+		if (frames[i].owner != owner || frames[i].mapcount)
+			continue;
+		free_list_push((uint32_t)i);
+		*pa = base_pa + i * PAGE_SIZE;
+		return 0;
+	}
+	return -EXO_ENOENT;
 }

@@ -21,7 +21,7 @@ void
 kvprintf(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE];
-	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	int n = exo_vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	console_write(buf);
 	if (n >= (int)sizeof(buf))

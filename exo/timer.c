@@ -1,8 +1,8 @@
 /*
- * The periodic tick.  For now it only counts; time-slice accounting joins it
- * with the scheduler.
+ * The periodic tick: counts, and drives the time slices.
  */
 #include <kernel/arch.h>
+#include <kernel/env.h>
 #include <kernel/timer.h>
 
 volatile uint64_t timer_ticks;
@@ -11,4 +11,5 @@ void
 timer_interrupt(void)
 {
 	timer_ticks++;
+	sched_tick();
 }

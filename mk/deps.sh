@@ -3,7 +3,7 @@
 # `make deps`, and by `make run` / `make test` before they build anything.
 set -eu
 
-PKGS="make gcc libc6-dev binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+PKGS="make gcc libc6-dev binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu cpio
 qemu-system-x86 qemu-system-arm qemu-system-data
 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 musl-tools gdb-multiarch check pkg-config clang-format git ca-certificates"

@@ -3,7 +3,8 @@
 # accelerator, so tests, `make run`, `make gdb` and benchmarks all boot the
 # same emulated machine.
 #
-#   mk/qemu.sh --arch A --kernel IMG [--append CMDLINE] [--iso ISO]
+#   mk/qemu.sh --arch A --kernel IMG [--append CMDLINE] [--initrd FILE]
+#              [--iso ISO]
 #              [--uefi] [--timeout SECS] [--icount] [--accel auto|tcg|kvm]
 #              [--gdb] [-- extra qemu args]
 #
@@ -12,13 +13,14 @@
 #   stopped without a status (reset or triple fault), 124 timeout.
 set -u
 
-arch=x86_64 kernel= append= iso= uefi=0 timeout=0 icount=${ICOUNT:-0}
+arch=x86_64 kernel= append= initrd= iso= uefi=0 timeout=0 icount=${ICOUNT:-0}
 accel=${ACCEL:-auto} gdb=0 mem=${QEMU_MEM:-256M}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
 	--append) append=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
 	--iso) iso=$2; shift ;;
 	--uefi) uefi=1 ;;
 	--timeout) timeout=$2; shift ;;
@@ -54,6 +56,7 @@ else
 fi
 [ "$icount" = 1 ] && set -- -icount shift=0,sleep=off "$@"
 [ "$gdb" = 1 ] && set -- -s -S "$@"
+[ -n "$initrd" ] && set -- -initrd "$initrd" "$@"
 
 case "$arch" in
 x86_64)

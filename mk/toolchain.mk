@@ -23,6 +23,7 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D__EXO_KERNEL__ -DEXO_ARCH='"$(ARCH)"' \
 	-DEXO_VERSION='"$(VERSION)-$(GITREV)"' \
 	-Iexo/include -Iexo/arch/$(ARCH)/include -Ibindings/include \
+	-Ibindings/arch/$(ARCH)/include -Ibuild/gen/include \
 	-MMD -MP
 KASFLAGS := $(filter-out -std=gnu11 -Wstrict-prototypes \
 	-Wmissing-prototypes,$(KCFLAGS)) -D__ASSEMBLY__

@@ -44,22 +44,27 @@ run_case() {
 	local arch=$1 image=$2 name=$3 kind=$4
 	local log="$OUT/$arch/$name.log" res="$OUT/$arch/$name.res"
 	local args=(--arch "$arch" --timeout "$CASE_TIMEOUT")
+	local tname=${name#user/} # user-mode cases run in the test root env
+	mkdir -p "$(dirname "$log")"
 	case "$image" in
 	iso:*) args+=(--iso "${image#iso:}") ;;
 	uefi:*) args+=(--iso "${image#uefi:}" --uefi) ;;
+	*,*) args+=(--kernel "${image%,*}" --initrd "${image#*,}") ;;
 	*) args+=(--kernel "$image") ;;
 	esac
-	[ "$kind" = boot ] || args+=(--append "test=$name")
+	[ "$kind" = pass ] || [ "$kind" = panics ] && args+=(--append "test=$tname")
 	sh mk/qemu.sh "${args[@]}" </dev/null >"$log" 2>&1
 	local rc=$? ok=0 why=
 	tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
 	case "$kind" in
-	pass) [ $rc -eq 0 ] && grep -qx "PASS $name" "$log" && ok=1 ;;
+	pass) [ $rc -eq 0 ] && grep -qx "PASS $tname" "$log" && ok=1 ;;
 	panics) [ $rc -eq 2 ] && grep -q '^PANIC: ' "$log" && ok=1 ;;
 	boot) [ $rc -eq 0 ] && grep -q '^Exo .*booted by' "$log" && ok=1 ;;
+	image) [ $rc -eq 0 ] && grep -q '^root: the image is done' "$log" &&
+		! grep -q 'panic' "$log" && ok=1 ;;
 	esac
 	if [ $ok = 0 ]; then
-		why=$(grep -m1 "^FAIL $name" "$log")
+		why=$(grep -m1 "^FAIL $tname" "$log")
 		case $rc in
 		0) why=${why:-"no PASS line"} ;;
 		2) [ "$kind" = panics ] && why="panic status without a PANIC line" ||
@@ -68,6 +73,7 @@ run_case() {
 		*) why="${why:+$why; }halt status $rc" ;;
 		esac
 		[ "$kind" = boot ] && [ $rc -eq 0 ] && why="no boot banner"
+		[ "$kind" = image ] && [ $rc -eq 0 ] && why="the image did not finish cleanly"
 	fi
 	if [ $ok = 1 ]; then
 		echo "PASS $arch/$name" >"$res"
@@ -166,6 +172,11 @@ for arch in $arches; do
 		continue
 	fi
 	selected "$arch/boot_banner" && echo "$arch $img boot_banner boot" >>"$jobfile"
+	for image in build/$arch/images/*.cpio; do
+		[ -f "$image" ] || continue
+		name=image/$(basename "$image" .cpio)
+		selected "$arch/$name" && echo "$arch $img,$image $name image" >>"$jobfile"
+	done
 	if [ "$arch" = x86_64 ] && selected "$arch/iso_bios"; then
 		echo "$arch iso:build/x86_64/exo.iso iso_bios boot" >>"$jobfile"
 	fi
@@ -184,6 +195,26 @@ for arch in $arches; do
 		selected "$arch/$name" || continue
 		echo "$arch $timg $name ${flag:-pass}" >>"$jobfile"
 	done <"$OUT/$arch/cases"
+
+	# User-mode cases: the production kernel with the test root env.
+	rd=build/$arch/test-initrd.cpio
+	if [ ! -f "$rd" ]; then
+		report "FAIL $arch/user/list: $rd missing (run 'make test')"
+		continue
+	fi
+	sh mk/qemu.sh --arch "$arch" --kernel "$img" --initrd "$rd" \
+		--append test=list --timeout "$CASE_TIMEOUT" </dev/null \
+		>"$OUT/$arch/user-list.log" 2>&1
+	rc=$?
+	tr -d '\r' <"$OUT/$arch/user-list.log" | grep '^CASE ' >"$OUT/$arch/user-cases"
+	if [ $rc -ne 0 ] || [ ! -s "$OUT/$arch/user-cases" ]; then
+		report "FAIL $arch/user/list: the test root env did not list its cases (status $rc; log: $OUT/$arch/user-list.log)"
+		continue
+	fi
+	while read -r _ name flag; do
+		selected "$arch/user/$name" || continue
+		echo "$arch $img,$rd user/$name ${flag:-pass}" >>"$jobfile"
+	done <"$OUT/$arch/user-cases"
 done
 
 xargs -P "$jobs" -L 1 bash tests/run.sh --case <"$jobfile"

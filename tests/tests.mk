@@ -42,7 +42,8 @@ unit: deps unit-build
 # one PASS/FAIL line per case and ends with "N passed, N failed".
 test-build: unit-build
 	$(Q)for a in $(ARCHES); do \
-		$(MAKE) --no-print-directory ARCH=$$a kernel-images || exit 1; \
+		$(MAKE) --no-print-directory ARCH=$$a kernel-images \
+			test-initrd image-initrds || exit 1; \
 	done
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 iso
 

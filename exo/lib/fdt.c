@@ -1,13 +1,14 @@
 /*
  * Flattened devicetree reader (devicetree specification v0.4, chapter 5).
  *
- * Every access goes through fdt_token(), which checks that a token and its
- * payload (node name, property header and value, property name in the
- * strings block) lie inside the blocks fdt_init() checked against the
- * caller's limit.  Nothing is cached and nothing is trusted, so a corrupt
- * blob yields an error, never a read outside it.  Walks are iterative and
- * keep a few integers of state (fdt_parent() one per level); depth is
- * bounded by FDT_MAX_DEPTH.
+ * Every access to the structure block goes through fdt_token(), which
+ * checks that a token and its payload (node name, property header and
+ * value, property name in the strings block) lie inside the blocks
+ * fdt_init() checked against the caller's limit; fdt_memreserve() checks
+ * each reservation entry against the blob's size.  Nothing is cached and
+ * nothing is trusted, so a corrupt blob yields an error, never a read
+ * outside it.  Walks are iterative and keep a few integers of state
+ * (fdt_parent() one per level); depth is bounded by FDT_MAX_DEPTH.
  */
 #include <exo/error.h>
 #include <kernel/compiler.h>
@@ -34,11 +35,11 @@
 #define HDR_V16_SIZE 36
 #define HDR_V17_SIZE 40
 
+/* A reservation entry: 64-bit address and size; both 0 ends the block. */
+#define RSV_ENTRY_SIZE 16
+
 #define FDT_FIRST_VERSION 16
 #define FDT_LAST_VERSION 17
-
-/* Deepest node accepted (the root is depth 0); real trees stay below 10. */
-#define FDT_MAX_DEPTH 63
 
 /* Node offsets are ints, so no blob may be larger than this. */
 #define FDT_MAX_SIZE 0x7fffffffu
@@ -78,20 +79,46 @@ fdt_init(struct fdt *fdt, const void *blob, size_t limit)
 		st_size = fdt32(h + HDR_SIZE_STRUCT);
 	else
 		st_size = st_off <= total ? total - st_off : 0;
-	/* The reservation map is not read, but a sane blob has room for its
-	 * terminating entry. */
+	/* The reservation map's length is only known by walking it
+	 * (fdt_memreserve() does), but it has room for one entry at least. */
 	if (st_off % 4 || !block_fits(st_off, st_size, hdr, total) ||
 	    !block_fits(str_off, str_size, hdr, total) || rsv % 8 ||
-	    !block_fits(rsv, 16, hdr, total))
+	    !block_fits(rsv, RSV_ENTRY_SIZE, hdr, total))
 		return -EXO_EINVAL;
 
 	fdt->blob = h;
 	fdt->size = total;
+	fdt->rsvmap_off = rsv;
 	fdt->struct_off = st_off;
 	fdt->struct_size = st_size;
 	fdt->strings_off = str_off;
 	fdt->strings_size = str_size;
 	return 0;
+}
+
+/* Each walk starts at the first entry, so an entry is only returned if all
+ * the ones before it are there, none of them the terminator. */
+int
+fdt_memreserve(const struct fdt *fdt, unsigned index, uint64_t *base,
+	       uint64_t *size)
+{
+	const uint8_t *e;
+	uint32_t off = fdt->rsvmap_off;
+	unsigned i;
+
+	for (i = 0;; i++, off += RSV_ENTRY_SIZE) {
+		/* Cannot wrap: off <= size < 2^31. */
+		if (off > fdt->size || fdt->size - off < RSV_ENTRY_SIZE)
+			return -EXO_EINVAL;
+		e = fdt->blob + off;
+		if (!fdt64(e) && !fdt64(e + 8))
+			return -EXO_ENOENT;
+		if (i == index) {
+			*base = fdt64(e);
+			*size = fdt64(e + 8);
+			return 0;
+		}
+	}
 }
 
 /* The NUL-terminated string at `off` in the strings block, or NULL. */
@@ -160,10 +187,10 @@ fdt_is_node(const struct fdt *fdt, int node, uint32_t *next)
 }
 
 /*
- * *depth must be the value the previous call returned with `node` (it is
- * the absolute depth), which lets the walk check the nesting: one root,
- * every node closed, FDT_END right after the root closes, nothing deeper
- * than FDT_MAX_DEPTH.
+ * Taking the absolute depth from the caller, rather than a depth relative
+ * to `node`, is what lets the walk check the nesting: one root, every node
+ * closed, FDT_END right after the root closes, nothing deeper than
+ * FDT_MAX_DEPTH.
  */
 int
 fdt_next_node(const struct fdt *fdt, int node, int *depth)
@@ -249,7 +276,7 @@ fdt_child(const struct fdt *fdt, int parent, int pdepth, const char *comp,
 	}
 }
 
-/* Also returns -EXO_EINVAL for a relative path or a malformed blob. */
+/* One component at a time, each searched among the children of the last. */
 int
 fdt_path_offset(const struct fdt *fdt, const char *path)
 {

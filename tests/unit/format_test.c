@@ -1,17 +1,17 @@
 /*
- * Host tests of the kernel's kvsnprintf (exo/lib/format.c) and command-line
+ * Host tests of the kernel's exo_vsnprintf (exo/lib/format.c) and command-line
  * parsing (exo/lib/cmdline.c).
  */
 #include <check.h>
 #include <string.h>
+#include <exo/fmt.h>
 #include <kernel/lib.h>
-#include <kernel/printk.h>
 
 static char buf[128];
 
 #define EXPECT(want, ...)                                                      \
 	do {                                                                   \
-		int n_ = ksnprintf(buf, sizeof(buf), __VA_ARGS__);             \
+		int n_ = exo_snprintf(buf, sizeof(buf), __VA_ARGS__);          \
 		ck_assert_str_eq(buf, want);                                   \
 		ck_assert_int_eq(n_, (int)strlen(want));                       \
 	} while (0)
@@ -41,6 +41,8 @@ START_TEST(widths_and_padding)
 	EXPECT("   ab", "%*s", 5, "ab");
 	EXPECT("abc", "%2s", "abc");
 	EXPECT("x  |", "%-3c|", 'x');
+	EXPECT("0x1f 0X1F 017 0", "%#x %#X %#o %#x", 31u, 31u, 15u, 0u);
+	EXPECT("0x0000ff", "%#08x", 255u);
 }
 END_TEST
 
@@ -52,7 +54,7 @@ unchecked(char *out, size_t size, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(out, size, fmt, ap);
+	n = exo_vsnprintf(out, size, fmt, ap);
 	va_end(ap);
 	return n;
 }
@@ -74,14 +76,14 @@ END_TEST
 START_TEST(truncation)
 {
 	char small[6];
-	int n = ksnprintf(small, sizeof(small), "%s", "hello world");
+	int n = exo_snprintf(small, sizeof(small), "%s", "hello world");
 
 	ck_assert_int_eq(n, 11);
 	ck_assert_str_eq(small, "hello");
-	n = ksnprintf(small, 1, "%d", 12345);
+	n = exo_snprintf(small, 1, "%d", 12345);
 	ck_assert_int_eq(n, 5);
 	ck_assert_str_eq(small, "");
-	n = ksnprintf(NULL, 0, "%d", 123);
+	n = exo_snprintf(NULL, 0, "%d", 123);
 	ck_assert_int_eq(n, 3);
 }
 END_TEST

@@ -3,7 +3,10 @@
  * host address arena + (pa - ARENA_BASE).  Tests size their memory maps to
  * fit inside the arena.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <kernel/printk.h>
 #include <kernel/memlayout.h>
 #include "physmem.h"
 
@@ -23,4 +26,17 @@ uint64_t
 virt_to_phys(const void *va)
 {
 	return ARENA_BASE + (uint64_t)((const uint8_t *)va - arena);
+}
+
+/* Kernel invariants the code under test asserts: a failure aborts. */
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
 }

@@ -149,7 +149,31 @@ START_TEST(pvh_good)
 	expect_reserved(MEMMAP, 4 * 24);
 	expect_reserved(MODLIST, 32);
 	expect_reserved(0x200000, 0x2000);
+	ck_assert_uint_eq(bi.initrd.base, 0x200000);
+	ck_assert_uint_eq(bi.initrd.size, 0x1800);
 	ck_assert_uint_eq(x.rsdp, 0xf5000);
+}
+END_TEST
+
+/* Module 0 is the initrd, whatever follows; no module, no initrd. */
+START_TEST(pvh_initrd)
+{
+	pvh_start_info(1, 2, 0, 1);
+	pvh_map_entry(0, 0x100000, 0x7f00000, 1);
+	put64(MODLIST, 0x400000);
+	put64(MODLIST + 8, 0x5000);
+	put64(MODLIST + 32, 0x300000);
+	put64(MODLIST + 40, 0x1000);
+	ck_assert_int_eq(pvh_parse(&mem, SI, &bi, &x), 0);
+	ck_assert_uint_eq(bi.initrd.base, 0x400000);
+	ck_assert_uint_eq(bi.initrd.size, 0x5000);
+	expect_reserved(0x400000, 0x5000);
+	expect_reserved(0x300000, 0x1000);
+
+	pvh_start_info(1, 0, 0, 1);
+	ck_assert_int_eq(pvh_parse(&mem, SI, &bi, &x), 0);
+	ck_assert_uint_eq(bi.initrd.base, 0);
+	ck_assert_uint_eq(bi.initrd.size, 0);
 }
 END_TEST
 
@@ -293,7 +317,41 @@ START_TEST(mb2_good)
 	expect_ram(0x100000, 0xfee0000);
 	expect_reserved(MBI, mb_at - MBI);
 	expect_reserved(0x300000, 0x1000);
+	ck_assert_uint_eq(bi.initrd.base, 0x300000);
+	ck_assert_uint_eq(bi.initrd.size, 0x100);
 	ck_assert_uint_eq(x.rsdp, rsdp_new);
+}
+END_TEST
+
+/* The first non-empty module is the initrd; later ones are only
+ * reserved, and without modules there is no initrd. */
+START_TEST(mb2_initrd)
+{
+	uint64_t t;
+
+	mb_begin();
+	mb_mmap(24, 2, two_ranges);
+	t = mb_tag(3, 16);
+	put32(t + 8, 0x200000);
+	put32(t + 12, 0x200000);
+	t = mb_tag(3, 16 + 8);
+	put32(t + 8, 0x400000);
+	put32(t + 12, 0x402345);
+	t = mb_tag(3, 16);
+	put32(t + 8, 0x500000);
+	put32(t + 12, 0x501000);
+	mb_finish();
+	ck_assert_int_eq(mb2_parse(&mem, MBI, &bi, &x), 0);
+	ck_assert_uint_eq(bi.initrd.base, 0x400000);
+	ck_assert_uint_eq(bi.initrd.size, 0x2345);
+	expect_reserved(0x400000, 0x3000);
+	expect_reserved(0x500000, 0x1000);
+
+	mb_begin();
+	mb_mmap(24, 2, two_ranges);
+	mb_finish();
+	ck_assert_int_eq(mb2_parse(&mem, MBI, &bi, &x), 0);
+	ck_assert_uint_eq(bi.initrd.size, 0);
 }
 END_TEST
 
@@ -542,6 +600,7 @@ x86_64_suite(void)
 
 	tcase_add_checked_fixture(pvh, setup, teardown);
 	tcase_add_test(pvh, pvh_good);
+	tcase_add_test(pvh, pvh_initrd);
 	tcase_add_test(pvh, pvh_bad_header);
 	tcase_add_test(pvh, pvh_counts_past_the_end);
 	tcase_add_test(pvh, pvh_absurd_sizes);
@@ -550,6 +609,7 @@ x86_64_suite(void)
 
 	tcase_add_checked_fixture(mb2, setup, teardown);
 	tcase_add_test(mb2, mb2_good);
+	tcase_add_test(mb2, mb2_initrd);
 	tcase_add_test(mb2, mb2_entry_size_larger);
 	tcase_add_test(mb2, mb2_bad_total_size);
 	tcase_add_test(mb2, mb2_bad_tags);

@@ -15,7 +15,6 @@
 /* arm64 booting.rst: the DTB is 8-byte aligned and at most 2 MiB. */
 #define DTB_MAX_SIZE 0x200000u
 #define FDT_HDR_TOTALSIZE 4
-#define FDT_HDR_OFF_RSVMAP 16
 #define GIC_INTID_PPI_BASE 16
 #define STDOUT_PATH_MAX 128
 
@@ -100,20 +99,15 @@ read_memory_nodes(struct boot_info *bi)
 		panic("boot: the devicetree describes no RAM");
 }
 
-/* The /memreserve/ block: (address, size) pairs up to a zero pair. */
+/* The /memreserve/ block.  A block that runs off the end of the blob is
+ * taken as ending there: the entries read so far are still reserved. */
 static void
 read_memreserve(struct boot_info *bi)
 {
-	const uint8_t *blob = boot_fdt.blob;
-	uint32_t off = fdt32(blob + FDT_HDR_OFF_RSVMAP);
+	uint64_t base, size;
 
-	for (; off <= boot_fdt.size - 16; off += 16) {
-		uint64_t base = fdt64(blob + off), size = fdt64(blob + off + 8);
-
-		if (!base && !size)
-			return;
+	for (unsigned i = 0; !fdt_memreserve(&boot_fdt, i, &base, &size); i++)
 		reserve(bi, base, size);
-	}
 }
 
 static void
@@ -130,6 +124,62 @@ read_bootargs(struct boot_info *bi)
 	len = MIN(len, (uint32_t)sizeof(bi->cmdline) - 1);
 	memcpy(bi->cmdline, args, len);
 	bi->cmdline[len] = '\0';
+}
+
+/* A /chosen property holding one address in 1 or 2 cells; false if it is
+ * absent or has another length. */
+static bool
+chosen_addr(int chosen, const char *name, uint64_t *pa)
+{
+	uint32_t len;
+	const void *v = fdt_getprop(&boot_fdt, chosen, name, &len);
+
+	if (v && len == 4)
+		*pa = fdt32(v);
+	else if (v && len == 8)
+		*pa = fdt64(v);
+	else
+		return false;
+	return true;
+}
+
+/* Whether [base, base+size) lies inside one usable RAM range. */
+static bool
+in_ram(const struct boot_info *bi, uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < bi->nram; i++)
+		if (base >= bi->ram[i].base &&
+		    base - bi->ram[i].base <= bi->ram[i].size &&
+		    size <= bi->ram[i].size - (base - bi->ram[i].base))
+			return true;
+	return false;
+}
+
+/*
+ * The initrd the boot loader placed in RAM: /chosen/linux,initrd-start and
+ * linux,initrd-end (exclusive).  It becomes bi->initrd and is reserved.
+ * Runs after read_memory_nodes(), since the initrd must be in RAM for the
+ * physmap to reach it.
+ */
+static void
+read_initrd(struct boot_info *bi)
+{
+	int chosen = fdt_path_offset(&boot_fdt, "/chosen");
+	uint64_t start, end;
+
+	if (chosen < 0 || !chosen_addr(chosen, "linux,initrd-start", &start))
+		return;
+	if (!chosen_addr(chosen, "linux,initrd-end", &end) || end < start)
+		panic("boot: /chosen has linux,initrd-start but no valid "
+		      "linux,initrd-end");
+	if (end == start)
+		return;
+	if (!in_ram(bi, start, end - start))
+		panic("boot: the initrd 0x%llx-0x%llx is not in RAM",
+		      (unsigned long long)start, (unsigned long long)end);
+	bi->initrd.base = start;
+	bi->initrd.size = end - start;
+	reserve(bi, start, end - start);
 }
 
 /* Whether node's "compatible" string list contains compat. */
@@ -265,6 +315,7 @@ aarch64_boot(uint64_t dtb_pa, uint64_t kernel_pa)
 	read_memreserve(bi);
 	read_memory_nodes(bi);
 	read_bootargs(bi);
+	read_initrd(bi);
 	find_gic();
 	find_timer();
 	kmain(bi);
@@ -279,4 +330,5 @@ arch_init(const struct boot_info *bi)
 	kprintf("uart: PL011 at 0x%llx\n", (unsigned long long)platform.uart);
 	gic_init();
 	timer_init();
+	user_init();
 }

@@ -2,8 +2,10 @@
  * The kernel's final translation tables (TTBR1): a physmap of all RAM and
  * of the devices the kernel drives, and the kernel image with per-section
  * permissions.  They replace the boot tables of head.S, and the boot
- * identity map (TTBR0) goes away with them.
+ * identity map (TTBR0) goes away with them.  Also the switch between user
+ * address spaces (TTBR0, tagged with ASIDs) and their TLB maintenance.
  */
+#include <kernel/arch.h>
 #include <kernel/lib.h>
 #include <kernel/memlayout.h>
 #include <kernel/pm.h>
@@ -11,7 +13,8 @@
 #include <arch/aarch64.h>
 #include <arch/mmu.h>
 
-static uint64_t *kernel_root; /* level-0 table, through the physmap */
+static uint64_t *kernel_root;  /* level-0 table, through the physmap */
+static uint64_t empty_root_pa; /* TTBR0 when no env runs */
 
 void *
 phys_to_virt(uint64_t pa)
@@ -133,13 +136,26 @@ map_image(const char *from, const char *to, uint64_t attr)
 		  (uintptr_t)to - (uintptr_t)from, attr);
 }
 
-/* Turn off TTBR0 walks and forget its (boot identity) translations. */
+/*
+ * Replace the boot identity map in TTBR0 with an empty user space tagged
+ * ASID 0, where every user address faults until an env's space is
+ * activated.  TTBR0 walks stay on from here: an empty root, rather than
+ * TCR_EL1.EPD0, is what makes the user half fault when no env runs.
+ * 16-bit ASIDs when the CPU has them leave room to raise EXO_MAX_ASID.
+ */
 static void
-drop_ttbr0(void)
+user_space_init(void)
 {
-	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
+	uint64_t tcr = read_sysreg(tcr_el1) & ~TCR_EPD0;
+
+	empty_root_pa = virt_to_phys(table_alloc());
+	if (ID_MMFR0_ASIDBITS(read_sysreg(id_aa64mmfr0_el1)) == ID_MMFR0_ASID16)
+		tcr |= TCR_AS16;
+	write_sysreg(ttbr0_el1, empty_root_pa);
 	isb();
-	write_sysreg(ttbr0_el1, 0);
+	write_sysreg(tcr_el1, tcr);
+	isb();
+	/* The identity map was global: drop it from every ASID. */
 	__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
 }
 
@@ -165,7 +181,7 @@ mmu_init(const struct boot_info *bi)
 	daif = read_sysreg(daif);
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 	switch_fn(virt_to_phys(kernel_root));
-	drop_ttbr0();
+	user_space_init();
 	write_sysreg(daif, daif);
 }
 
@@ -185,4 +201,54 @@ mmu_lookup(uintptr_t va)
 		table = phys_to_virt(e & PTE_ADDR_MASK);
 	}
 	return 0;
+}
+
+/* Nothing to share: the kernel half lives in TTBR1, not in user roots. */
+void
+arch_as_init_root(uint64_t *root)
+{
+}
+
+/*
+ * Each ASID names one user space at a time: whoever hands an ASID to a new
+ * root must flush it first (arch_tlb_flush_asid), so switching needs no
+ * TLB maintenance at all.  Root 0 is the empty space (ASID 0).
+ */
+void
+arch_as_activate(uint64_t root_pa, unsigned asid)
+{
+	uint64_t ttbr = empty_root_pa;
+
+	if (root_pa) {
+		assert(asid >= 1 && asid <= EXO_MAX_ASID);
+		assert(!(root_pa & ~PTE_ADDR_MASK));
+		ttbr = root_pa | (uint64_t)asid << TTBR_ASID_SHIFT;
+	}
+	/* Table writes made so far must be visible to the new walks. */
+	__asm__ volatile("dsb ishst" ::: "memory");
+	write_sysreg(ttbr0_el1, ttbr);
+	isb();
+}
+
+/* By VA, all levels: also drops cached table walks through va, so a freed
+ * page table is forgotten too.  Inner shareable, ready for more CPUs. */
+void
+arch_tlb_flush_page(unsigned asid, uint64_t va)
+{
+	uint64_t op = (uint64_t)asid << TTBR_ASID_SHIFT |
+		      (va >> PAGE_SHIFT & TLBI_VA_MASK);
+
+	__asm__ volatile(
+		"dsb ishst\n\ttlbi vae1is, %0\n\tdsb ish\n\tisb" ::"r"(op)
+		: "memory");
+}
+
+void
+arch_tlb_flush_asid(unsigned asid)
+{
+	uint64_t op = (uint64_t)asid << TTBR_ASID_SHIFT;
+
+	__asm__ volatile(
+		"dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb" ::"r"(op)
+		: "memory");
 }

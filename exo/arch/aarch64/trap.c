@@ -1,23 +1,67 @@
 /*
- * Exceptions taken to EL1: IRQs go to the GIC, a fault at an instruction
- * with an exception-table entry resumes at its fixup, and anything else is
- * dumped in readable form before a panic.
+ * Exceptions taken to EL1.  From the kernel: IRQs go to the GIC, a fault
+ * at an instruction with an exception-table entry resumes at its fixup,
+ * and anything else is dumped in readable form before a panic.  From an
+ * env (EL0): each exception is classified for trap_from_user(), and
+ * nothing the env does prints or panics.
  */
+#include <exo/arch/syscall.h>
 #include <exo/error.h>
+#include <exo/upcall.h>
 #include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <arch/aarch64.h>
 
-_Static_assert(sizeof(struct trap_frame) == 36 * 8, "vectors.S TF_SIZE");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
+_Static_assert(offsetof(struct trapframe, sp) == TF_SP, "TF_SP");
+_Static_assert(offsetof(struct trapframe, elr) == TF_ELR, "TF_ELR");
+_Static_assert(offsetof(struct trapframe, esr) == TF_ESR, "TF_ESR");
+_Static_assert(offsetof(struct trapframe, tpidr) == TF_TPIDR, "TF_TPIDR");
+_Static_assert(offsetof(struct arch_env_ctx, fpcr) == CTX_FPCR, "CTX_FPCR");
+_Static_assert(offsetof(struct arch_env_ctx, fpsr) == CTX_FPSR, "CTX_FPSR");
+_Static_assert(offsetof(struct arch_env_ctx, tpidrro) == CTX_TPIDRRO,
+	       "CTX_TPIDRRO");
 
 /* Vector slots (kind): group * 4 + type. */
 #define VEC_SYNC 0
 #define VEC_IRQ 1
+#define VEC_SERROR 3
 #define VEC_EL1H 1 /* group: EL1 using SP_EL1, the kernel's own */
 
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr) ((esr)&0x1ffffff)
+#define ESR_FSC(esr) ((esr)&0x3f) /* aborts: fault status code */
+#define ESR_WNR (1u << 6)	  /* data aborts: a write */
+#define ESR_FNV (1u << 10)	  /* data aborts: FAR is not valid */
+#define ESR_SVC_IMM(esr) ((esr)&0xffff)
+#define A64_INSN_SIZE 4
+
+/* Exception classes (ESR_EL1.EC) of exceptions from EL0. */
+#define EC_UNKNOWN 0x00
+#define EC_WFX 0x01
+#define EC_FP_ACCESS 0x07
+#define EC_ILLEGAL_STATE 0x0e
+#define EC_SVC64 0x15
+#define EC_SYSREG 0x18
+#define EC_SVE 0x19
+#define EC_SME 0x1d
+#define EC_IABT_LOW 0x20
+#define EC_PC_ALIGN 0x22
+#define EC_DABT_LOW 0x24
 #define EC_DABT_CUR 0x25
+#define EC_SP_ALIGN 0x26
+#define EC_FP_EXC64 0x2c
+#define EC_BREAKPOINT_LOW 0x30
+#define EC_STEP_LOW 0x32
+#define EC_WATCHPOINT_LOW 0x34
+#define EC_BRK64 0x3c
+
+/* Fault status codes: the kind in bits [5:2] (the level in [1:0]). */
+#define FSC_TRANSLATION 1
+#define FSC_ACCESS_FLAG 2
+#define FSC_PERMISSION 3
+#define FSC_ALIGNMENT 0x21
+
 #define BACKTRACE_DEPTH 8
 
 /* The exception table (kernel.ld): instructions allowed to fault. */
@@ -133,7 +177,7 @@ frame_ok(uint64_t fp)
 }
 
 static void
-print_backtrace(const struct trap_frame *tf)
+print_backtrace(const struct trapframe *tf)
 {
 	uint64_t fp = tf->x[29];
 
@@ -150,7 +194,7 @@ print_backtrace(const struct trap_frame *tf)
 }
 
 static void
-print_frame(const struct trap_frame *tf)
+print_frame(const struct trapframe *tf)
 {
 	kprintf("  ESR 0x%08llx  FAR 0x%016llx\n", (unsigned long long)tf->esr,
 		(unsigned long long)tf->far);
@@ -166,7 +210,7 @@ print_frame(const struct trap_frame *tf)
 }
 
 static __noreturn void
-unexpected(const struct trap_frame *tf, unsigned kind)
+unexpected(const struct trapframe *tf, unsigned kind)
 {
 	bool sync = (kind & 3) == VEC_SYNC;
 
@@ -183,10 +227,11 @@ unexpected(const struct trap_frame *tf, unsigned kind)
 
 /*
  * If the faulting instruction has an exception-table entry, record the
- * fault, report it in one line and resume at the fixup; else false.
+ * fault, report it in one line and resume at the fixup; else false.  A
+ * user copy's fault is the env's doing and goes unreported.
  */
 static bool
-fixup_fault(struct trap_frame *tf)
+fixup_fault(struct trapframe *tf)
 {
 	const struct ex_entry *e;
 
@@ -199,15 +244,19 @@ fixup_fault(struct trap_frame *tf)
 	arch_last_fault.pc = tf->elr;
 	arch_last_fault.code = tf->esr;
 	arch_last_fault.count++;
+	if (tf->elr >= (uintptr_t)usercopy_start &&
+	    tf->elr < (uintptr_t)usercopy_end)
+		goto out;
 	kprintf("fault: caught %s at 0x%llx (pc 0x%llx, ESR 0x%llx)\n",
 		ec_name(tf->esr), (unsigned long long)tf->far,
 		(unsigned long long)tf->elr, (unsigned long long)tf->esr);
+out:
 	tf->elr = e->fixup;
 	return true;
 }
 
 void
-aarch64_trap(struct trap_frame *tf, unsigned kind)
+aarch64_trap(struct trapframe *tf, unsigned kind)
 {
 	if (kind == VEC_EL1H * 4 + VEC_IRQ) {
 		gic_handle_irq();
@@ -217,4 +266,125 @@ aarch64_trap(struct trap_frame *tf, unsigned kind)
 	    fixup_fault(tf))
 		return;
 	unexpected(tf, kind);
+}
+
+/* An instruction or data abort: a page fault (or an alignment fault, or
+ * OTHER for external aborts and the like). */
+static void
+classify_abort(const struct trapframe *tf, bool exec, struct trap_info *ti)
+{
+	uint64_t fsc = ESR_FSC(tf->esr);
+
+	ti->fault = EXO_FAULT_PAGE;
+	ti->addr = exec || !(tf->esr & ESR_FNV) ? tf->far : 0;
+	if (exec)
+		ti->flags = EXO_PF_EXEC;
+	else if (tf->esr & ESR_WNR)
+		ti->flags = EXO_PF_WRITE;
+	if (fsc == FSC_ALIGNMENT)
+		ti->fault = EXO_FAULT_ALIGN;
+	else if (fsc >> 2 == FSC_ACCESS_FLAG || fsc >> 2 == FSC_PERMISSION)
+		ti->flags |= EXO_PF_PRESENT;
+	else if (fsc >> 2 != FSC_TRANSLATION)
+		ti->fault = EXO_FAULT_OTHER;
+}
+
+/*
+ * svc #EXO_SVC_IMM is an Exo call, svc #0 a Linux one; any other
+ * immediate is an illegal instruction, reported like every fault with the
+ * pc at the instruction itself (ELR points past an svc).
+ */
+static void
+classify_svc(struct trapframe *tf, struct trap_info *ti)
+{
+	uint64_t imm = ESR_SVC_IMM(tf->esr);
+
+	if (imm == EXO_SVC_IMM) {
+		ti->kind = TRAP_SYSCALL;
+	} else if (imm == 0) {
+		ti->kind = TRAP_FOREIGN_SYSCALL;
+	} else {
+		ti->fault = EXO_FAULT_ILLEGAL;
+		tf->elr -= A64_INSN_SIZE;
+	}
+}
+
+/* A synchronous exception from EL0 in portable terms. */
+static void
+classify_sync(struct trapframe *tf, struct trap_info *ti)
+{
+	uint64_t ec = ESR_EC(tf->esr);
+
+	ti->kind = TRAP_FAULT;
+	switch (ec) {
+	case EC_SVC64:
+		classify_svc(tf, ti);
+		break;
+	case EC_IABT_LOW:
+	case EC_DABT_LOW:
+		classify_abort(tf, ec == EC_IABT_LOW, ti);
+		break;
+	case EC_PC_ALIGN:
+		ti->fault = EXO_FAULT_ALIGN;
+		ti->addr = tf->far;
+		break;
+	case EC_SP_ALIGN:
+		ti->fault = EXO_FAULT_ALIGN;
+		ti->addr = tf->sp;
+		break;
+	case EC_UNKNOWN:
+	case EC_WFX:
+	case EC_FP_ACCESS:
+	case EC_ILLEGAL_STATE:
+	case EC_SYSREG:
+	case EC_SVE:
+	case EC_SME:
+		ti->fault = EXO_FAULT_ILLEGAL;
+		break;
+	case EC_FP_EXC64:
+		ti->fault = EXO_FAULT_ARITH;
+		break;
+	case EC_WATCHPOINT_LOW:
+		ti->addr = tf->far;
+		/* fall through */
+	case EC_BREAKPOINT_LOW:
+	case EC_STEP_LOW:
+	case EC_BRK64:
+		ti->fault = EXO_FAULT_BREAK;
+		break;
+	default:
+		ti->fault = EXO_FAULT_OTHER;
+		break;
+	}
+}
+
+/*
+ * Every entry from EL0, on an empty kernel stack with interrupts masked.
+ * An interrupt is handled (the timer's tick counted, the GIC told) before
+ * the portable code decides whether to preempt; an SError is the env's
+ * fault, like an external abort; an FIQ is not routed anywhere, so one is
+ * a kernel bug.
+ */
+void
+aarch64_user_trap(struct trapframe *tf, unsigned kind)
+{
+	struct trap_info ti = { .code = tf->esr };
+
+	switch (kind & 3) {
+	case VEC_SYNC:
+		classify_sync(tf, &ti);
+		break;
+	case VEC_IRQ:
+		gic_handle_irq();
+		ti.kind = TRAP_IRQ;
+		ti.code = 0;
+		break;
+	case VEC_SERROR:
+		ti.kind = TRAP_FAULT;
+		ti.fault = EXO_FAULT_OTHER;
+		break;
+	default:
+		unexpected(tf, kind);
+	}
+	trap_from_user(tf, &ti);
 }

@@ -1,32 +1,27 @@
 /*
- * The EL1 exception vectors and the trap frame save/restore around the C
- * handler, aarch64_trap().
+ * The EL1 exception vectors, the trap frame save/restore around the C
+ * handlers, and the way out to EL0.
+ *
+ * Entries from EL1 (the kernel, idle or in a fault fixup) save a frame on
+ * the current stack, call aarch64_trap() and return with eret.  Entries
+ * from EL0 find SP_EL1 at the top of this CPU's kernel stack (set by
+ * aarch64_return_to_user on the way out), save the user registers there
+ * and call aarch64_user_trap(), which never returns: every way back to EL0
+ * goes through aarch64_return_to_user with some env's frame.
  */
-#define TF_SIZE (36 * 8)	/* struct trap_frame */
+#include <arch/trapframe.h>
 
-/* One vector: save x0/x1 and go to the common path with the slot in x1. */
-.macro VECTOR kind
+/* One vector: save x0/x1 and go to a common path with the slot in x1. */
+.macro VECTOR kind, path
 	.balign	0x80
 	sub	sp, sp, #TF_SIZE
 	stp	x0, x1, [sp]
 	mov	x1, #\kind
-	b	trap_common
+	b	\path
 .endm
 
-	.text
-	.balign	2048
-	.globl	exception_vectors
-exception_vectors:
-	/* EL1 with SP_EL0, EL1 with SP_EL1, EL0 AArch64, EL0 AArch32. */
-	.irp	kind, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	VECTOR	\kind
-	.endr
-
-/*
- * Save the rest of the frame, call aarch64_trap(frame, kind) and return
- * through the (possibly updated) ELR and SPSR in the frame.
- */
-trap_common:
+/* x2..x29 into the frame at sp. */
+.macro SAVE_X2_X29
 	stp	x2, x3, [sp, #(2 * 8)]
 	stp	x4, x5, [sp, #(4 * 8)]
 	stp	x6, x7, [sp, #(6 * 8)]
@@ -41,34 +36,114 @@ trap_common:
 	stp	x24, x25, [sp, #(24 * 8)]
 	stp	x26, x27, [sp, #(26 * 8)]
 	stp	x28, x29, [sp, #(28 * 8)]
-	add	x2, sp, #TF_SIZE
-	stp	x30, x2, [sp, #(30 * 8)]
+.endm
+
+/* ELR, SPSR, ESR and FAR into the frame at sp (clobbers x2, x3). */
+.macro SAVE_SYSREGS
 	mrs	x2, elr_el1
 	mrs	x3, spsr_el1
-	stp	x2, x3, [sp, #(32 * 8)]
+	stp	x2, x3, [sp, #TF_ELR]
 	mrs	x2, esr_el1
 	mrs	x3, far_el1
-	stp	x2, x3, [sp, #(34 * 8)]
+	stp	x2, x3, [sp, #TF_ESR]
+.endm
+
+/* x2..x30 from the frame at \tf. */
+.macro LOAD_X2_X30 tf
+	ldp	x2, x3, [\tf, #(2 * 8)]
+	ldp	x4, x5, [\tf, #(4 * 8)]
+	ldp	x6, x7, [\tf, #(6 * 8)]
+	ldp	x8, x9, [\tf, #(8 * 8)]
+	ldp	x10, x11, [\tf, #(10 * 8)]
+	ldp	x12, x13, [\tf, #(12 * 8)]
+	ldp	x14, x15, [\tf, #(14 * 8)]
+	ldp	x16, x17, [\tf, #(16 * 8)]
+	ldp	x18, x19, [\tf, #(18 * 8)]
+	ldp	x20, x21, [\tf, #(20 * 8)]
+	ldp	x22, x23, [\tf, #(22 * 8)]
+	ldp	x24, x25, [\tf, #(24 * 8)]
+	ldp	x26, x27, [\tf, #(26 * 8)]
+	ldp	x28, x29, [\tf, #(28 * 8)]
+	ldr	x30, [\tf, #TF_X30]
+.endm
+
+	.text
+	.balign	2048
+	.globl	exception_vectors
+exception_vectors:
+	/* EL1 with SP_EL0, EL1 with SP_EL1: the kernel. */
+	.irp	kind, 0, 1, 2, 3, 4, 5, 6, 7
+	VECTOR	\kind, trap_common
+	.endr
+	/* EL0 in AArch64: an env. */
+	.irp	kind, 8, 9, 10, 11
+	VECTOR	\kind, user_entry
+	.endr
+	/* EL0 in AArch32: never entered (SPSR.M[4] is always 0), so an
+	 * entry here is a kernel bug that trap_common reports. */
+	.irp	kind, 12, 13, 14, 15
+	VECTOR	\kind, trap_common
+	.endr
+
+/*
+ * Save the rest of the frame, call aarch64_trap(frame, kind) and return
+ * through the (possibly updated) ELR and SPSR in the frame.
+ */
+trap_common:
+	SAVE_X2_X29
+	add	x2, sp, #TF_SIZE
+	stp	x30, x2, [sp, #TF_X30]
+	SAVE_SYSREGS
 	mov	x0, sp
 	bl	aarch64_trap
-	ldp	x2, x3, [sp, #(32 * 8)]
+	ldp	x2, x3, [sp, #TF_ELR]
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
+	LOAD_X2_X30 sp
 	ldp	x0, x1, [sp]
-	ldp	x2, x3, [sp, #(2 * 8)]
-	ldp	x4, x5, [sp, #(4 * 8)]
-	ldp	x6, x7, [sp, #(6 * 8)]
-	ldp	x8, x9, [sp, #(8 * 8)]
-	ldp	x10, x11, [sp, #(10 * 8)]
-	ldp	x12, x13, [sp, #(12 * 8)]
-	ldp	x14, x15, [sp, #(14 * 8)]
-	ldp	x16, x17, [sp, #(16 * 8)]
-	ldp	x18, x19, [sp, #(18 * 8)]
-	ldp	x20, x21, [sp, #(20 * 8)]
-	ldp	x22, x23, [sp, #(22 * 8)]
-	ldp	x24, x25, [sp, #(24 * 8)]
-	ldp	x26, x27, [sp, #(26 * 8)]
-	ldp	x28, x29, [sp, #(28 * 8)]
-	ldr	x30, [sp, #(30 * 8)]
 	add	sp, sp, #TF_SIZE
+	eret
+
+/*
+ * From EL0: the user's stack pointer and thread pointer join the frame,
+ * and the frame-pointer chain starts afresh for kernel backtraces.
+ */
+user_entry:
+	SAVE_X2_X29
+	mrs	x2, sp_el0
+	stp	x30, x2, [sp, #TF_X30]
+	SAVE_SYSREGS
+	mrs	x2, tpidr_el0
+	str	x2, [sp, #TF_TPIDR]
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, sp
+	bl	aarch64_user_trap
+	/* aarch64_user_trap() never returns. */
+
+/*
+ * aarch64_return_to_user(tf, kstack_top): load the user registers from
+ * *tf (anywhere in kernel memory, the kernel stack included) and eret to
+ * EL0.  SP_EL1 is reset to kstack_top first, so the next entry from EL0
+ * starts on an empty kernel stack; nothing is pushed after that, and every
+ * exception is masked until the eret, so *tf is only read, never
+ * overwritten.  The caller has sanitised tf->spsr.
+ */
+	.globl	aarch64_return_to_user
+aarch64_return_to_user:
+	msr	daifset, #0xf
+	mov	sp, x1
+	ldp	x2, x3, [x0, #TF_ELR]
+	msr	elr_el1, x2
+	msr	spsr_el1, x3
+	ldr	x2, [x0, #TF_SP]
+	msr	sp_el0, x2
+	ldr	x2, [x0, #TF_TPIDR]
+	msr	tpidr_el0, x2
+	/* An exclusive load from before the switch must not let a
+	 * store-exclusive after it succeed: the local monitor may not see
+	 * the plain stores another env made in between. */
+	clrex
+	LOAD_X2_X30 x0
+	ldp	x0, x1, [x0]
 	eret

@@ -65,6 +65,7 @@ arch_init(const struct boot_info *bi)
 	kprintf("lapic: 0x%lx, id %u, timer %lu Hz\n", x86_lapic_base(),
 		x86_lapic_read(LAPIC_ID) >> 24, arch_timer_freq());
 	kprintf("tsc: %lu Hz\n", x86_tsc_freq());
+	x86_user_init();
 }
 
 __noreturn void

@@ -12,6 +12,8 @@ ARCH_SRCS += \
 	$(ARCH_DIR)/trap.c \
 	$(ARCH_DIR)/console.c \
 	$(ARCH_DIR)/paging.c \
+	$(ARCH_DIR)/as.c \
+	$(ARCH_DIR)/user.c \
 	$(ARCH_DIR)/apic.c \
 	$(ARCH_DIR)/clock.c \
 	$(ARCH_DIR)/arch.c
@@ -19,7 +21,8 @@ ARCH_SRCS += \
 KTEST_SRCS += $(sort $(wildcard tests/kernel/arch/x86_64/*.c))
 
 # The kernel lives in the top 2 GiB; no red zone since traps use the
-# interrupted stack; no SSE state is ever saved, so the kernel uses none.
+# interrupted stack; no FP/SIMD, so the registers hold the running env's
+# and are saved only when the env changes.
 KCFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-pie
 KERNEL_LDS := $(ARCH_DIR)/kernel.ld

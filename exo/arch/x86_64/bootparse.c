@@ -147,6 +147,7 @@ reset(struct boot_info *bi, struct x86_boot_extra *x, const char *protocol)
 	bi->cmdline[0] = '\0';
 	bi->nram = 0;
 	bi->nreserved = 0;
+	bi->initrd = (struct boot_range){ 0, 0 };
 	x->rsdp = 0;
 }
 
@@ -191,6 +192,8 @@ pvh_modules(const struct boot_mem *mem, const struct hvm_start_info *si,
 		memcpy(&m, p + i * sizeof(m), sizeof(m));
 		if ((err = reserve(bi, m.paddr, m.size)))
 			return err;
+		if (i == 0)
+			bi->initrd = (struct boot_range){ m.paddr, m.size };
 	}
 	return reserve(bi, si->modlist_paddr, len);
 }
@@ -255,6 +258,8 @@ mb2_tag(const uint8_t *tag, uint32_t size, uint64_t pa, struct boot_info *bi,
 		end = rd32(tag + 12);
 		if (end < start)
 			return -EXO_EINVAL;
+		if (!bi->initrd.size)
+			bi->initrd = (struct boot_range){ start, end - start };
 		return reserve(bi, start, end - start);
 	case MB2_TAG_MMAP:
 		*mmap = true;

@@ -29,9 +29,10 @@ struct x86_boot_extra {
 };
 
 /*
- * Fill bi (protocol, cmdline, ram, reserved) and x from the hvm_start_info
- * at physical address pa.  The start info, its memory map, module list,
- * modules and command line are all reserved.  Returns 0, -EXO_EINVAL for
+ * Fill bi (protocol, cmdline, ram, reserved, initrd) and x from the
+ * hvm_start_info at physical address pa.  Module 0 (QEMU's -initrd) is
+ * the initrd.  The start info, its memory map, module list, modules and
+ * command line are all reserved.  Returns 0, -EXO_EINVAL for
  * a bad magic, an old version, a missing memory map or anything that does
  * not map, or -EXO_ENOMEM when the reserved list overflows.
  */
@@ -40,7 +41,8 @@ int pvh_parse(const struct boot_mem *mem, uint64_t pa, struct boot_info *bi,
 
 /*
  * The same for the multiboot2 information at pa (which is reserved, as
- * are the modules).  Tags must lie inside total_size, which must be at
+ * are the modules).  The first module that is not empty is the initrd.
+ * Tags must lie inside total_size, which must be at
  * most MB2_INFO_MAX; a memory map and the end tag are required.  Same
  * errors as pvh_parse().
  */

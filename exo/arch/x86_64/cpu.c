@@ -1,11 +1,13 @@
 /*
  * Descriptor tables: the GDT (kernel and user segments, the TSS), the TSS
- * with its IST stacks, and the IDT with a gate for every vector.
+ * with its IST stacks and the kernel stack entries from user mode use, and
+ * the IDT with a gate for every vector; the per-CPU data at the GS base.
  */
 #include <kernel/lib.h>
 #include <x86/cpu.h>
 
 #define IST_STACK_SIZE 8192
+#define KSTACK_SIZE 16384
 
 struct tss {
 	uint32_t reserved0;
@@ -33,6 +35,7 @@ struct dtr {
 } __packed;
 
 #define GATE_INTR 0x8e /* present, DPL 0, interrupt gate (IF cleared) */
+#define GATE_DPL(n) ((n) << 5)
 
 /* Flat segments: only L (64-bit), DPL and type matter in long mode. */
 #define SEG_KCODE 0x00af9a000000ffffUL
@@ -45,7 +48,10 @@ static struct tss tss __aligned(16);
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 static uint8_t df_stack[IST_STACK_SIZE] __aligned(16);
 static uint8_t nmi_stack[IST_STACK_SIZE] __aligned(16);
-extern uint8_t boot_stack_top[];
+/* Every entry from user mode starts at the top of this stack, empty: the
+ * kernel keeps nothing on it between entries. */
+static uint8_t kstack[KSTACK_SIZE] __aligned(16);
+struct x86_percpu x86_percpu;
 
 static void
 tss_descriptor(uint64_t *d)
@@ -83,7 +89,7 @@ gdt_load(void)
 }
 
 static void
-idt_set(unsigned v, unsigned ist)
+idt_set(unsigned v, unsigned ist, unsigned dpl)
 {
 	uint64_t off = (uint64_t)(x86_vectors + 16 * v);
 
@@ -91,15 +97,16 @@ idt_set(unsigned v, unsigned ist)
 		.off_lo = off & 0xffff,
 		.sel = GDT_KCODE,
 		.ist = ist,
-		.type = GATE_INTR,
+		.type = GATE_INTR | GATE_DPL(dpl),
 		.off_mid = off >> 16 & 0xffff,
 		.off_hi = off >> 32,
 	};
 }
 
-/* Read back through SIDT, so it checks what the CPU really uses. */
-int
-x86_idt_gate_ist(unsigned v)
+/* The gate for vector v, read back through SIDT so it checks what the
+ * CPU really uses; NULL unless it is an interrupt gate to v's stub. */
+static const struct idt_gate *
+idt_gate(unsigned v)
 {
 	const struct idt_gate *g;
 	struct dtr d;
@@ -107,17 +114,33 @@ x86_idt_gate_ist(unsigned v)
 
 	__asm__ volatile("sidt %0" : "=m"(d));
 	if (v >= IDT_ENTRIES || (v + 1) * sizeof(*g) > (uint64_t)d.limit + 1)
-		return -1;
+		return NULL;
 	g = (const struct idt_gate *)d.base + v;
 	off = g->off_lo | (uint64_t)g->off_mid << 16 |
 	      (uint64_t)g->off_hi << 32;
-	if (g->type != GATE_INTR || g->sel != GDT_KCODE ||
+	if ((g->type & ~GATE_DPL(3)) != GATE_INTR || g->sel != GDT_KCODE ||
 	    off != (uint64_t)(x86_vectors + 16 * v))
-		return -1;
-	return g->ist & 7;
+		return NULL;
+	return g;
 }
 
-/* Set up the boot CPU's GDT, TSS and IDT; needs nothing but .bss. */
+int
+x86_idt_gate_ist(unsigned v)
+{
+	const struct idt_gate *g = idt_gate(v);
+
+	return g ? g->ist & 7 : -1;
+}
+
+int
+x86_idt_gate_dpl(unsigned v)
+{
+	const struct idt_gate *g = idt_gate(v);
+
+	return g ? g->type >> 5 & 3 : -1;
+}
+
+/* Set up the boot CPU's GDT, TSS, IDT and GS base; needs only .bss. */
 void
 x86_cpu_init(void)
 {
@@ -129,14 +152,26 @@ x86_cpu_init(void)
 	gdt[GDT_UDATA / 8] = SEG_UDATA;
 	gdt[GDT_UCODE / 8] = SEG_UCODE;
 	tss_descriptor(&gdt[GDT_TSS / 8]);
-	tss.rsp[0] = (uint64_t)boot_stack_top;
+	x86_percpu.kstack_top = (uint64_t)(kstack + sizeof(kstack));
+	tss.rsp[0] = x86_percpu.kstack_top;
 	tss.ist[IST_DF - 1] = (uint64_t)(df_stack + sizeof(df_stack));
 	tss.ist[IST_NMI - 1] = (uint64_t)(nmi_stack + sizeof(nmi_stack));
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port I/O faults */
 	gdt_load();
+	/* After gdt_load(): loading GS may clear its base.  The user's GS
+	 * base waits in MSR_KERNEL_GS_BASE until swapgs. */
+	wrmsr(MSR_GS_BASE, (uint64_t)&x86_percpu);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
 
-	/* A gate for every vector: a stray one is reported, not a #GP. */
-	for (v = 0; v < IDT_ENTRIES; v++)
-		idt_set(v, v == VEC_DF ? IST_DF : v == VEC_NMI ? IST_NMI : 0);
+	/* A gate for every vector: a stray one is reported, not a #GP.  Only
+	 * int3 may be raised by user code (as #BP); any other INT n from
+	 * user mode is a #GP. */
+	for (v = 0; v < IDT_ENTRIES; v++) {
+		unsigned ist = 0;
+
+		if (v == VEC_DF || v == VEC_NMI)
+			ist = v == VEC_DF ? IST_DF : IST_NMI;
+		idt_set(v, ist, v == VEC_BP ? 3 : 0);
+	}
 	__asm__ volatile("lidt %0" : : "m"(d));
 }

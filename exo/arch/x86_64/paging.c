@@ -144,6 +144,12 @@ x86_paging_init(const struct boot_info *bi, const uint64_t *mmio,
 	write_cr3(root);
 }
 
+uint64_t *
+x86_kernel_pml4(void)
+{
+	return pml4;
+}
+
 uint64_t
 x86_pte_lookup(uintptr_t va)
 {

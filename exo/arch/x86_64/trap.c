@@ -1,7 +1,10 @@
 /*
- * Trap dispatch: interrupts, recoverable faults (through the exception
- * fixup table) and a full report of any other exception before panic().
+ * Trap dispatch.  From kernel mode: interrupts, recoverable faults
+ * (through the exception fixup table) and a full report of any other
+ * exception before panic().  From user mode: interrupts, and exceptions
+ * classified for the env's library OS, both handed to trap_from_user().
  */
+#include <exo/upcall.h>
 #include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <x86/cpu.h>
@@ -12,12 +15,13 @@
 
 /*
  * The fixup table (section __ex_table): an instruction allowed to fault
- * and where to resume if it does.  arch_probe_read() uses it; copyin and
- * copyout from user pointers will add their own entries the same way.
+ * and where to resume if it does.  The probes log what they recover;
+ * x86_copy_user() is quiet, since a bad user pointer is no kernel event.
  */
 struct extable_entry {
 	uint64_t insn;
 	uint64_t fixup;
+	uint64_t quiet;
 };
 extern const struct extable_entry __extable_start[], __extable_end[];
 
@@ -150,11 +154,34 @@ fixup(struct trapframe *tf, uint64_t cr2)
 	arch_last_fault.pc = tf->rip;
 	arch_last_fault.code = tf->error;
 	arch_last_fault.count++;
-	kprintf("fault: %s at 0x%lx, pc 0x%lx, error 0x%lx: recovered\n",
-		tf->vector == VEC_PF ? "#PF" : "#GP", arch_last_fault.addr,
-		tf->rip, tf->error);
+	if (!e->quiet)
+		kprintf("fault: %s at 0x%lx, pc 0x%lx, error 0x%lx: "
+			"recovered\n",
+			tf->vector == VEC_PF ? "#PF" : "#GP",
+			arch_last_fault.addr, tf->rip, tf->error);
 	tf->rip = e->fixup;
 	return true;
+}
+
+/* Handle an interrupt the kernel knows.  Returns false for a vector it
+ * does not expect, true otherwise; *tick is set if the timer ticked. */
+static bool
+interrupt(uint64_t vector, bool *tick)
+{
+	*tick = false;
+	switch (vector) {
+	case VEC_TIMER:
+		x86_timer_interrupt();
+		*tick = true;
+		return true;
+	case VEC_SPURIOUS:
+	case PIC_SPURIOUS_MASTER:
+		return true; /* no EOI for a spurious interrupt */
+	case PIC_SPURIOUS_SLAVE:
+		outb(0x20, 0x20); /* the master did see the cascade line */
+		return true;
+	}
+	return false;
 }
 
 void
@@ -162,19 +189,85 @@ x86_trap(struct trapframe *tf)
 {
 	/* Read first: nothing below may fault, but keep CR2 exact anyway. */
 	uint64_t cr2 = read_cr2();
+	bool tick;
 
-	switch (tf->vector) {
-	case VEC_TIMER:
-		x86_timer_interrupt();
-		return;
-	case VEC_SPURIOUS:
-	case PIC_SPURIOUS_MASTER:
-		return; /* no EOI for a spurious interrupt */
-	case PIC_SPURIOUS_SLAVE:
-		outb(0x20, 0x20); /* the master did see the cascade line */
-		return;
-	}
-	if (fixup(tf, cr2))
+	if (interrupt(tf->vector, &tick) || fixup(tf, cr2))
 		return;
 	dump_and_panic(tf, cr2);
+}
+
+/* The portable class of exception `vector` taken in user mode. */
+static unsigned
+fault_class(uint64_t vector)
+{
+	switch (vector) {
+	case VEC_PF:
+		return EXO_FAULT_PAGE;
+	case VEC_UD:
+		return EXO_FAULT_ILLEGAL;
+	case VEC_DE:
+	case VEC_MF:
+	case VEC_XM:
+		return EXO_FAULT_ARITH;
+	case VEC_AC:
+		return EXO_FAULT_ALIGN;
+	case VEC_DB:
+	case VEC_BP:
+		return EXO_FAULT_BREAK;
+	default:
+		return EXO_FAULT_OTHER;
+	}
+}
+
+/* EXO_PF_* from a #PF error code (present, write, instruction fetch). */
+static unsigned
+pf_flags(uint64_t error)
+{
+	return (error & 1 ? EXO_PF_PRESENT : 0) |
+	       (error & 2 ? EXO_PF_WRITE : 0) | (error & 16 ? EXO_PF_EXEC : 0);
+}
+
+/*
+ * Every trap from user mode, on an otherwise empty kernel stack.  An
+ * exception is the env's own: classified and handed over, never dumped.
+ * NMI, #MC and #DF are the machine's, and an interrupt the kernel does
+ * not expect is a kernel bug: those still panic.
+ */
+void
+x86_trap_user(struct trapframe *tf)
+{
+	uint64_t cr2 = read_cr2();
+	struct trap_info ti = { .kind = TRAP_FAULT };
+	bool tick;
+
+	if (tf->vector >= VEC_EXCEPTIONS) {
+		if (!interrupt(tf->vector, &tick))
+			dump_and_panic(tf, cr2);
+		if (!tick)
+			arch_return_to_user(tf);
+		ti.kind = TRAP_IRQ;
+		trap_from_user(tf, &ti);
+	}
+	if (tf->vector == VEC_NMI || tf->vector == VEC_MC ||
+	    tf->vector == VEC_DF)
+		dump_and_panic(tf, cr2);
+	ti.fault = fault_class(tf->vector);
+	ti.code = tf->vector << 32 | (tf->error & 0xffffffff);
+	if (tf->vector == VEC_PF) {
+		ti.flags = pf_flags(tf->error);
+		ti.addr = cr2;
+	}
+	trap_from_user(tf, &ti);
+}
+
+/* A `syscall` from user mode: an Exo call if rax is in Exo's range. */
+void
+x86_syscall(struct trapframe *tf)
+{
+	struct trap_info ti = {
+		.kind = x86_exo_call(tf->rax) ? TRAP_SYSCALL
+					      : TRAP_FOREIGN_SYSCALL,
+	};
+
+	trap_from_user(tf, &ti);
 }

@@ -1,17 +1,72 @@
 /*
- * Trap entry: one 16-byte stub per vector (x86_vectors + 16 * n), each
- * pushing a dummy error code where the CPU pushes none, then its vector,
- * then joining trap_common, which saves the general registers as a
- * struct trapframe (x86/cpu.h) and calls x86_trap().
+ * Every way into and out of the kernel.
  *
- * No user mode yet, so no swapgs: every trap comes from the kernel.
+ * Traps: one 16-byte stub per vector (x86_vectors + 16 * n), each pushing
+ * a dummy error code where the CPU pushes none, then its vector, then
+ * joining trap_common, which saves the general registers as a struct
+ * trapframe.  A trap from kernel mode goes to x86_trap() and returns with
+ * iretq; one from user mode arrives at the top of the kernel stack
+ * (TSS.rsp0), swaps in the kernel GS base and goes to x86_trap_user(),
+ * which never returns: the way out is arch_return_to_user().
+ *
+ * The syscall entry builds the same frame by hand.  Between swapgs and the
+ * switch to the kernel stack, and on the way out between swapgs and
+ * sysretq/iretq, interrupts are off; an NMI or #DF there runs on its own
+ * IST stack and (for now) only ever panics, so it never needs GS.
  */
+#include <x86/asm.h>
 
 #define EXO_EFAULT 4
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 		      (v) == 21 || (v) == 29 || (v) == 30)
+
+/* A fixup-table entry (trap.c): if the instruction at \insn faults with a
+ * #PF or #GP, resume at \fixup; \quiet entries are not logged. */
+.macro extable insn, fixup, quiet=0
+	.pushsection __ex_table, "a"
+	.balign 8
+	.quad \insn, \fixup, \quiet
+	.popsection
+.endm
+
+/* struct trapframe order: r15 ends up at the lowest address. */
+.macro push_gprs
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro pop_gprs
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
 
 	.text
 	.balign 16
@@ -29,41 +84,87 @@ x86_vectors:
 	.endr
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	cld
+	testb $3, TF_CS - TF_VECTOR(%rsp)
+	jz 1f
+	swapgs
+1:	push_gprs
+	/* Clear every flag the interrupted code may have left, AC above all:
+	 * user code can set it, and it would turn SMAP off in the kernel. */
+	pushq $2
+	popfq
 	movq %rsp, %rdi         /* 22 words pushed: %rsp is 16-byte aligned */
+	testb $3, TF_CS(%rsp)
+	jnz from_user
 	call x86_trap
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_gprs
 	addq $16, %rsp          /* vector and error code */
 	iretq
+from_user:
+	xorl %ebp, %ebp         /* the backtrace ends here */
+	call x86_trap_user
+	ud2
+
+/*
+ * syscall from user mode: %rcx = user rip, %r11 = user rflags, and
+ * SFMASK has cleared IF, DF, TF, AC and NT.  The frame goes at the top of
+ * the kernel stack, tagged VEC_SYSCALL; x86_syscall() never returns.
+ */
+	.globl x86_syscall_entry
+x86_syscall_entry:
+	swapgs
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KSTACK, %rsp
+	pushq $USER_SS
+	pushq %gs:PERCPU_USER_RSP
+	pushq %r11
+	pushq $USER_CS
+	pushq %rcx
+	pushq $0
+	pushq $VEC_SYSCALL
+	push_gprs
+	movq %rsp, %rdi
+	xorl %ebp, %ebp
+	call x86_syscall
+	ud2
+
+/*
+ * void x86_return_iret(struct trapframe *tf)
+ * void x86_return_sysret(struct trapframe *tf)
+ * Back to user mode with every register from tf, which is at the top of
+ * the kernel stack (so the stack is empty again) and already sanitised:
+ * user selectors, safe rflags, a canonical rip.  The sysret path puts rip
+ * and rflags in %rcx and %r11, which a VEC_SYSCALL frame holds anyway.
+ */
+	.globl x86_return_iret
+x86_return_iret:
+	movq %rdi, %rsp
+	pop_gprs
+	addq $16, %rsp
+	swapgs
+	iretq
+
+	.globl x86_return_sysret
+x86_return_sysret:
+	movq %rdi, %rsp
+	pop_gprs
+	movq TF_RIP - TF_VECTOR(%rsp), %rcx
+	movq TF_RFLAGS - TF_VECTOR(%rsp), %r11
+	movq TF_RSP - TF_VECTOR(%rsp), %rsp
+	swapgs
+	sysretq
+
+/*
+ * void x86_reenter_user_trap(struct trapframe *tf)
+ * Handle tf (at the top of the kernel stack) as if the CPU had just
+ * trapped from user mode with it: the way arch_return_to_user() turns a
+ * frame the CPU cannot return to into a fault of the env.
+ */
+	.globl x86_reenter_user_trap
+x86_reenter_user_trap:
+	movq %rdi, %rsp
+	xorl %ebp, %ebp
+	call x86_trap_user
+	ud2
 
 /*
  * int arch_probe_read(uintptr_t va, uint64_t *out)
@@ -78,15 +179,12 @@ arch_probe_read:
 	ret
 2:	movl $-EXO_EFAULT, %eax
 	ret
-	.section __ex_table, "a"
-	.balign 8
-	.quad 1b, 2b
-	.previous
+	extable 1b, 2b
 
 /*
  * int x86_probe_write(uintptr_t va, uint64_t v)
- * The store counterpart, with the same recovery: the shape copyout will
- * take.  Returns 0 or -EXO_EFAULT.
+ * The store counterpart, with the same recovery.  Returns 0 or
+ * -EXO_EFAULT.
  */
 	.globl x86_probe_write
 x86_probe_write:
@@ -95,9 +193,22 @@ x86_probe_write:
 	ret
 2:	movl $-EXO_EFAULT, %eax
 	ret
-	.section __ex_table, "a"
-	.balign 8
-	.quad 1b, 2b
-	.previous
+	extable 1b, 2b
+
+/*
+ * int x86_copy_user(void *dst, const void *src, size_t n)
+ * memcpy that returns -EXO_EFAULT instead of faulting (quietly: a bad user
+ * pointer is the user's business), having copied a prefix.  The caller
+ * checks the range and opens SMAP around it.
+ */
+	.globl x86_copy_user
+x86_copy_user:
+	movq %rdx, %rcx
+1:	rep movsb
+	xorl %eax, %eax
+	ret
+2:	movl $-EXO_EFAULT, %eax
+	ret
+	extable 1b, 2b, 1
 
 	.section .note.GNU-stack, "", @progbits

@@ -69,4 +69,84 @@ extern struct fault_info arch_last_fault;
 /* Called by the arch interrupt code; portable (exo/timer.c). */
 void timer_interrupt(void);
 
+/* ------------------------------------------------------------------------
+ * User mode: what envs need.  <arch/trapframe.h> defines struct trapframe
+ * (the user registers saved at each kernel entry) and struct arch_env_ctx
+ * (state switched only between envs: FP/SIMD registers, thread pointers).
+ * <arch/pte.h> gives the page-table entry helpers the portable walker in
+ * exo/vm.c uses.  The kernel runs on one stack per CPU and never blocks in
+ * kernel mode: every kernel entry from user mode ends in
+ * arch_return_to_user() with some env's saved trapframe.
+ */
+#include <arch/trapframe.h>
+#include <exo/arch/regs.h>
+
+/* A fresh user context: start at pc with stack sp, arg in the first
+ * argument register, interrupts enabled, user privilege. */
+void arch_tf_init(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t arg);
+/* The Exo system call in tf: its number and six argument registers. */
+void arch_tf_syscall(const struct trapframe *tf, uint64_t *nr, uint64_t a[6]);
+/* Set the return register (x86_64 rax, aarch64 x0). */
+void arch_tf_set_ret(struct trapframe *tf, uint64_t v);
+/* Set system call argument register i (0..5) on the way out, for calls
+ * that return several words (IPC). */
+void arch_tf_set_arg(struct trapframe *tf, unsigned i, uint64_t v);
+/* System call argument register i (0..5) as saved in tf. */
+uint64_t arch_tf_arg(const struct trapframe *tf, unsigned i);
+uint64_t arch_tf_pc(const struct trapframe *tf);
+uint64_t arch_tf_sp(const struct trapframe *tf);
+/* Convert to and from the ABI's register block (upcall frames).  The
+ * reverse direction sanitises: whatever r holds, tf stays a user-mode
+ * context with interrupts enabled and a canonical pc. */
+void arch_tf_to_regs(const struct trapframe *tf, struct exo_regs *r);
+void arch_tf_from_regs(struct trapframe *tf, const struct exo_regs *r);
+
+/* Initial per-env state (FP/SIMD reset, thread pointers zero). */
+void arch_env_ctx_init(struct arch_env_ctx *ctx);
+/* Save the running env's switched state into `from` (may be NULL: no env
+ * was running) and load `to`'s. */
+void arch_env_ctx_switch(struct arch_env_ctx *from, struct arch_env_ctx *to);
+
+/* Zeroed top-level table of a new user address space: fill in whatever
+ * every space shares (x86_64: the kernel half).  */
+void arch_as_init_root(uint64_t *root);
+/* Make the space rooted at root_pa (tagged asid, 1..EXO_MAX_ASID) the
+ * current user space.  root_pa 0 means none: only the kernel is mapped
+ * (used before the current space is torn down). */
+void arch_as_activate(uint64_t root_pa, unsigned asid);
+/* Forget cached translations for va in asid, or for all of asid. */
+void arch_tlb_flush_page(unsigned asid, uint64_t va);
+void arch_tlb_flush_asid(unsigned asid);
+
+/* Copy to or from the current user space.  0, or -EXO_EFAULT if any byte
+ * is outside [0, EXO_USER_TOP), unmapped, or (copy-to) not writable by the
+ * user; the copy may then be partial. */
+int arch_copy_from_user(void *dst, uint64_t usrc, size_t n);
+int arch_copy_to_user(uint64_t udst, const void *src, size_t n);
+
+/* Leave the kernel into user mode with the registers in tf. */
+__noreturn void arch_return_to_user(struct trapframe *tf);
+
+/* Why the CPU left user mode; filled by the arch trap code. */
+enum trap_kind {
+	TRAP_SYSCALL,	      /* an Exo system call */
+	TRAP_FOREIGN_SYSCALL, /* a Linux one: x86_64 syscall with rax below
+				 EXO_SYSCALL_BASE, aarch64 svc #0 */
+	TRAP_FAULT,	      /* an exception: fault, flags, addr, code */
+	TRAP_IRQ,	      /* an interrupt (already acknowledged) */
+};
+
+struct trap_info {
+	enum trap_kind kind;
+	unsigned fault; /* enum exo_fault */
+	unsigned flags; /* EXO_PF_* */
+	uint64_t addr;	/* faulting address */
+	uint64_t code;	/* as in struct exo_upcall_frame */
+};
+
+/* Portable (exo/trap.c): every entry from user mode lands here, after the
+ * arch code saved the user registers in *tf (on the kernel stack). */
+__noreturn void trap_from_user(struct trapframe *tf,
+			       const struct trap_info *ti);
+
 #endif

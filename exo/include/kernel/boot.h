@@ -23,6 +23,10 @@ struct boot_info {
 	/* RAM the kernel must not hand out: its image, boot data, modules. */
 	struct boot_range reserved[BOOT_MAX_RANGES];
 	unsigned nreserved;
+	/* The initial ramdisk (QEMU -initrd: a PVH or multiboot2 module, or
+	 * /chosen/linux,initrd-start on aarch64), also listed in reserved;
+	 * size 0 if there is none.  It holds the root env (see exo/root.c). */
+	struct boot_range initrd;
 };
 
 /*

@@ -13,6 +13,7 @@
 #define PM_FREE 0u     /* on the free list */
 #define PM_KERNEL 1u   /* kernel data (page tables, the frame table) */
 #define PM_RESERVED 2u /* not RAM, or RAM the boot code set aside */
+#define PM_ORPHAN 3u   /* its env died while others still map it */
 #define PM_FIRST_ENV 16u
 
 struct pm_stats {
@@ -26,6 +27,13 @@ int pm_alloc(uint32_t owner, uint64_t *pa);
 int pm_alloc_at(uint32_t owner, uint64_t pa);
 int pm_free(uint32_t owner, uint64_t pa);
 uint32_t pm_owner(uint64_t pa);
+int pm_set_owner(uint64_t pa, uint32_t old, uint32_t new);
+void pm_map_count(uint64_t pa, int delta);
+uint32_t pm_mapcount(uint64_t pa);
+uint32_t pm_epoch(uint64_t pa);
+void pm_epoch_bump(uint64_t pa);
+void pm_release_owner(uint32_t owner);
+int pm_take_unmapped(uint32_t owner, uint64_t *pa);
 void pm_get_stats(struct pm_stats *st);
 int pm_check(void);
 

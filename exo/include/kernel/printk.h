@@ -5,16 +5,8 @@
 #define EXO_KERNEL_PRINTK_H
 
 #include <stdarg.h>
+#include <exo/fmt.h>
 #include <kernel/compiler.h>
-
-/*
- * A small kvsnprintf: %d %i %u %x %X %o %c %s %p %%, the length modifiers
- * hh h l ll z t, a field width (or *), zero padding and '-' for left
- * alignment.  Returns the length the full output would have; writes at most
- * size bytes including the terminating NUL.
- */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /* Print to the console; "\n" becomes "\r\n". */
 void kprintf(const char *fmt, ...) __printf(1, 2);

@@ -6,14 +6,15 @@
 #include <exo/error.h>
 #include <kernel/arch.h>
 #include <kernel/ktest.h>
+#include <kernel/fdt.h>
 #include <kernel/memlayout.h>
+#include <kernel/pm.h>
 #include <arch/aarch64.h>
 #include <arch/mmu.h>
 
 #define PAR_F 1ul /* PAR_EL1: the translation failed */
 #define PTE_ATTRINDX(e) (((e) >> 2) & 7)
 #define MIB (1024ul * 1024)
-#define TCR_EPD0_BIT (1ul << 7)
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 
 /* What QEMU virt and mk/qemu.sh give the guest: RAM at 1 GiB, 256 MiB. */
@@ -88,15 +89,17 @@ KTEST(aarch64_memory_types)
 }
 
 /* EL1 (even when QEMU started us at EL2), MMU and caches on, our vectors,
- * and no TTBR0 walks once the boot identity map is gone. */
+ * and the boot identity map gone from TTBR0 (user_test.c checks what
+ * replaced it). */
 KTEST(aarch64_cpu_state)
 {
 	uint64_t sctlr = read_sysreg(sctlr_el1);
 
 	KT_ASSERT_EQ(read_sysreg(CurrentEL) >> 2, 1);
-	KT_ASSERT_EQ(sctlr & SCTLR_MMU_ON, SCTLR_MMU_ON);
+	/* The enable bits; of the v8.0 RES1 ones, SPAN is cleared for PAN. */
+	KT_ASSERT_EQ(sctlr & SCTLR_MMU_ON & ~SCTLR_RES1,
+		     SCTLR_MMU_ON & ~SCTLR_RES1);
 	KT_ASSERT_EQ(read_sysreg(vbar_el1), (uintptr_t)exception_vectors);
-	KT_ASSERT(read_sysreg(tcr_el1) & TCR_EPD0_BIT);
 	KT_ASSERT(translate(VIRT_RAM_BASE, false) & PAR_F);
 }
 
@@ -122,6 +125,33 @@ KTEST(aarch64_dtb_ram)
 	}
 	KT_ASSERT(kernel_reserved);
 	KT_ASSERT(dtb_reserved);
+}
+
+/* An initrd (QEMU -initrd) is what /chosen names, and reserved; without
+ * one, bi->initrd is empty. */
+KTEST(aarch64_dtb_initrd)
+{
+	const struct boot_range *rd = &boot_info.initrd;
+	int chosen = fdt_path_offset(&boot_fdt, "/chosen");
+	const void *start = chosen < 0
+				    ? NULL
+				    : fdt_getprop(&boot_fdt, chosen,
+						  "linux,initrd-start", NULL);
+	bool reserved = false;
+
+	if (!start) {
+		KT_ASSERT_EQ(rd->size, 0);
+		return;
+	}
+	KT_ASSERT(rd->size > 0);
+	for (unsigned i = 0; i < boot_info.nreserved; i++) {
+		const struct boot_range *r = &boot_info.reserved[i];
+
+		reserved |= r->base <= rd->base &&
+			    rd->base + rd->size <= r->base + r->size;
+	}
+	KT_ASSERT(reserved);
+	KT_ASSERT_EQ(pm_owner(ALIGN_DOWN(rd->base, PAGE_SIZE)), PM_RESERVED);
 }
 
 /* A caught fault records the data abort's syndrome and the probe's pc. */

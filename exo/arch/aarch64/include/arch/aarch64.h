@@ -8,6 +8,7 @@
 #include <kernel/compiler.h>
 #include <kernel/boot.h>
 #include <kernel/fdt.h>
+#include <arch/trapframe.h>
 
 #define read_sysreg(r)                                                         \
 	({                                                                     \
@@ -49,16 +50,6 @@ mmio_read64(uintptr_t addr)
 	"	.quad	" insn ", " fixup "\n"                                 \
 	"	.popsection\n"
 
-/* Registers saved on exception entry (vectors.S builds it). */
-struct trap_frame {
-	uint64_t x[31];
-	uint64_t sp; /* at the time of the exception */
-	uint64_t elr;
-	uint64_t spsr;
-	uint64_t esr;
-	uint64_t far;
-};
-
 /* What the boot code learnt from the devicetree, all physical. */
 struct platform {
 	uint64_t kernel_pa; /* where _start was loaded */
@@ -96,8 +87,29 @@ void gic_handle_irq(void);
 void clock_init(void);
 void timer_init(void);
 
-/* trap.c: C entry from the vectors; kind is the vector slot (0-15). */
-void aarch64_trap(struct trap_frame *tf, unsigned kind);
+/* trap.c: C entries from the vectors; kind is the vector slot (0-15).
+ * aarch64_trap() handles entries from EL1, aarch64_user_trap() those from
+ * EL0 (slots 8-11) and ends in trap_from_user(). */
+void aarch64_trap(struct trapframe *tf, unsigned kind);
+__noreturn void aarch64_user_trap(struct trapframe *tf, unsigned kind);
+
+/* user.c: EL0 state (FP/SIMD, EL0 access controls, PAN) at arch_init(). */
+void user_init(void);
+
+/* vectors.S: load *tf, set SP_EL1 to kstack_top and eret to EL0. */
+__noreturn void aarch64_return_to_user(const struct trapframe *tf,
+				       uintptr_t kstack_top);
+
+/* uaccess.S: copies with unprivileged (EL0-checked) loads and stores; 0,
+ * or 1 if a user access faulted.  Their instructions lie in
+ * [usercopy_start, usercopy_end), whose faults are reported quietly. */
+int aarch64_copy_from_user(void *dst, uint64_t usrc, size_t n);
+int aarch64_copy_to_user(uint64_t udst, const void *src, size_t n);
+extern char usercopy_start[], usercopy_end[];
+
+/* fpsimd.S: an env's FP/SIMD registers and TPIDRRO_EL0. */
+void fpsimd_save(struct arch_env_ctx *ctx);
+void fpsimd_load(const struct arch_env_ctx *ctx);
 
 /* boot.c: C entry from head.S. */
 __noreturn void aarch64_boot(uint64_t dtb_pa, uint64_t kernel_pa);

@@ -52,9 +52,19 @@
 #define TCR_WALK0 ((_UL(1) << 8) | (_UL(1) << 10) | (_UL(3) << 12))
 #define TCR_WALK1 ((_UL(1) << 24) | (_UL(1) << 26) | (_UL(3) << 28))
 #define TCR_TG1_4K (_UL(2) << 30)
+#define TCR_AS16 (_UL(1) << 36) /* 16-bit ASIDs */
 #define TCR_IPS_SHIFT 32
 #define TCR_VALUE                                                              \
 	(TCR_T0SZ(16) | TCR_T1SZ(16) | TCR_WALK0 | TCR_WALK1 | TCR_TG1_4K)
+
+/* ID_AA64MMFR0_EL1.ASIDBits: 8, or 16 with this value. */
+#define ID_MMFR0_ASIDBITS(r) (((r) >> 4) & 0xf)
+#define ID_MMFR0_ASID16 2
+
+/* TTBR0_EL1: the ASID above the root table's address. */
+#define TTBR_ASID_SHIFT 48
+/* TLBI by VA: VA[55:12] in the operand's bits [43:0]. */
+#define TLBI_VA_MASK _UL(0xfffffffffff)
 
 /* SCTLR_EL1: the RES1 bits of ARMv8.0, then MMU, caches, SP alignment. */
 #define SCTLR_RES1 _UL(0x30d00800)

@@ -1,28 +1,34 @@
 /*
- * x86_64 private definitions: control registers, MSRs, port I/O, the
- * segment layout and the trap frame.  Included only by exo/arch/x86_64/
+ * x86_64 private definitions: control registers, MSRs, CPUID bits, port
+ * I/O, vectors and the per-CPU data.  Included only by exo/arch/x86_64/
  * and the x86_64 kernel test cases.
  */
 #ifndef EXO_X86_CPU_H
 #define EXO_X86_CPU_H
 
+#include <arch/pte.h>
+#include <arch/trapframe.h>
+#include <exo/arch/syscall.h>
 #include <kernel/boot.h>
 #include <kernel/compiler.h>
+#include <x86/asm.h>
 
-/* GDT selectors.  User data sits just below user code so that SYSRET
- * (STAR[63:48] = GDT_KDATA) finds SS at +8 and CS at +16. */
-#define GDT_KCODE 0x08
-#define GDT_KDATA 0x10
-#define GDT_UDATA 0x18
-#define GDT_UCODE 0x20
-#define GDT_TSS 0x28
 #define GDT_ENTRIES 7 /* the TSS descriptor takes two slots */
 
 /* Interrupt vectors. */
-#define VEC_DF 8
+#define VEC_DE 0
+#define VEC_DB 1
 #define VEC_NMI 2
+#define VEC_BP 3
+#define VEC_UD 6
+#define VEC_DF 8
 #define VEC_GP 13
 #define VEC_PF 14
+#define VEC_MF 16
+#define VEC_AC 17
+#define VEC_MC 18
+#define VEC_XM 19
+#define VEC_EXCEPTIONS 32
 #define VEC_PIC_BASE 0x20    /* legacy 8259, remapped and masked */
 #define VEC_IOAPIC_BASE 0x30 /* IOAPIC lines, all masked for now */
 #define VEC_TIMER 0xf0
@@ -33,37 +39,71 @@
 #define IST_DF 1
 #define IST_NMI 2
 
+#define CR0_MP (1UL << 1)
+#define CR0_EM (1UL << 2)
+#define CR0_TS (1UL << 3)
+#define CR0_NE (1UL << 5)
 #define CR0_WP (1UL << 16)
 #define CR0_PG (1UL << 31)
+#define CR3_NOFLUSH (1UL << 63)
 #define CR4_PAE (1UL << 5)
 #define CR4_PGE (1UL << 7)
+#define CR4_OSFXSR (1UL << 9)
+#define CR4_OSXMMEXCPT (1UL << 10)
+#define CR4_UMIP (1UL << 11)
+#define CR4_FSGSBASE (1UL << 16)
+#define CR4_PCIDE (1UL << 17)
+#define CR4_OSXSAVE (1UL << 18)
+#define CR4_SMEP (1UL << 20)
+#define CR4_SMAP (1UL << 21)
 #define MSR_APIC_BASE 0x1b
 #define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_SFMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define EFER_SCE (1UL << 0)
 #define EFER_LME (1UL << 8)
 #define EFER_NXE (1UL << 11)
+#define RFLAGS_CF (1UL << 0)
+#define RFLAGS_FIXED (1UL << 1) /* always reads as 1 */
+#define RFLAGS_PF (1UL << 2)
+#define RFLAGS_AF (1UL << 4)
+#define RFLAGS_ZF (1UL << 6)
+#define RFLAGS_SF (1UL << 7)
+#define RFLAGS_TF (1UL << 8)
 #define RFLAGS_IF (1UL << 9)
+#define RFLAGS_DF (1UL << 10)
+#define RFLAGS_OF (1UL << 11)
+#define RFLAGS_IOPL (3UL << 12)
+#define RFLAGS_NT (1UL << 14)
+#define RFLAGS_AC (1UL << 18)
+#define RFLAGS_ID (1UL << 21)
 
-/* Page-table entry bits. */
-#define PTE_P (1UL << 0)
-#define PTE_W (1UL << 1)
-#define PTE_U (1UL << 2)
-#define PTE_PWT (1UL << 3)
-#define PTE_PCD (1UL << 4)
-#define PTE_PS (1UL << 7)
-#define PTE_G (1UL << 8)
-#define PTE_NX (1UL << 63)
-#define PTE_ADDR 0x000ffffffffff000UL
+/* CPUID feature bits the kernel looks for. */
+#define CPUID1_ECX_PCID (1u << 17)
+#define CPUID7_EBX_FSGSBASE (1u << 0)
+#define CPUID7_EBX_SMEP (1u << 7)
+#define CPUID7_EBX_INVPCID (1u << 10)
+#define CPUID7_EBX_SMAP (1u << 20)
+#define CPUID7_ECX_UMIP (1u << 2)
 
-/*
- * Saved by vectors.S on every trap, lowest address first.  The last five
- * words are the hardware's interrupt frame.
- */
-struct trapframe {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
+/* The boot CPU's own data, at its kernel GS base while it runs kernel
+ * code; the offsets vectors.S uses are in x86/asm.h. */
+struct x86_percpu {
+	uint64_t kstack_top; /* where entries from user mode start */
+	uint64_t user_rsp;   /* the syscall entry's scratch slot */
 };
+
+/* Exo system calls are `syscall` with rax in [EXO_SYSCALL_BASE,
+ * EXO_SYSCALL_BASE + 0x10000); any other rax is a foreign one. */
+static inline bool
+x86_exo_call(uint64_t rax)
+{
+	return rax - EXO_SYSCALL_BASE < 0x10000;
+}
 
 static inline uint8_t
 inb(uint16_t port)
@@ -96,6 +136,14 @@ wrmsr(uint32_t msr, uint64_t v)
 			   "d"((uint32_t)(v >> 32)));
 }
 
+static inline void
+cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
 static inline uint64_t
 rdtsc(void)
 {
@@ -118,6 +166,12 @@ DEFINE_CR(4)
 #undef DEFINE_CR
 
 static inline void
+write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline void
 write_cr3(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
@@ -134,16 +188,43 @@ extern char __kernel_start[], __text_end[], __rodata_start[], __rodata_end[],
 	__data_start[], __kernel_end[];
 extern const uint8_t x86_vectors[];
 
-/* Descriptor tables (cpu.c). */
+/* Descriptor tables, the kernel stack and GS base (cpu.c). */
 void x86_cpu_init(void);
+extern struct x86_percpu x86_percpu;
 /* The IST slot (0: none) of the gate for vector v in the IDT the CPU
  * uses, or -1 unless it is an interrupt gate pointing at v's stub. */
 int x86_idt_gate_ist(unsigned v);
+/* The privilege level that may raise vector v with INT n, or -1 as above. */
+int x86_idt_gate_dpl(unsigned v);
+
+/* Optional CPU features the kernel found and turned on (user.c). */
+struct x86_features {
+	bool pcid, invpcid, smep, smap, fsgsbase, umip;
+};
+extern struct x86_features x86_features;
+
+/* User mode (user.c): CR0/CR4 features, FP/SIMD, the syscall MSRs, and
+ * the first C code of every entry from user mode. */
+void x86_user_init(void);
+__noreturn void x86_syscall(struct trapframe *tf);
+__noreturn void x86_trap_user(struct trapframe *tf);
+
+/* vectors.S: the syscall entry point; the two ways back to user mode, from
+ * a frame at the top of the kernel stack; re-entry of x86_trap_user()
+ * with such a frame; a copy that returns -EXO_EFAULT if it faults. */
+extern const uint8_t x86_syscall_entry[];
+__noreturn void x86_return_iret(struct trapframe *tf);
+__noreturn void x86_return_sysret(struct trapframe *tf);
+__noreturn void x86_reenter_user_trap(struct trapframe *tf);
+int x86_copy_user(void *dst, const void *src, size_t n);
+
+/* User address spaces (as.c): PCIDs on if the CPU has them. */
+void x86_as_init(void);
 
 /* Store v at va; a fault is recovered like arch_probe_read()'s. */
 int x86_probe_write(uintptr_t va, uint64_t v);
 
-/* Trap entry from vectors.S. */
+/* Trap entry from vectors.S, for traps taken in kernel mode. */
 void x86_trap(struct trapframe *tf);
 const char *x86_trap_name(uint64_t vector);
 
@@ -162,6 +243,8 @@ void x86_console_init(void);
 /* Kernel page tables (paging.c); mmio[] lists the pages mapped uncached. */
 void x86_paging_init(const struct boot_info *bi, const uint64_t *mmio,
 		     unsigned nmmio);
+/* The kernel's top-level table, whose upper half every space shares. */
+uint64_t *x86_kernel_pml4(void);
 /* The leaf entry mapping va in the running page tables, or 0. */
 uint64_t x86_pte_lookup(uintptr_t va);
 

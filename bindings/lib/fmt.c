@@ -1,9 +1,11 @@
 /*
- * kvsnprintf for the kernel log: the conversions the kernel uses and nothing
- * more (see printk.h).  Pure logic, unit-tested on the host.
+ * exo_vsnprintf: the conversions the kernel log and the library OSes use,
+ * and nothing more (see exo/fmt.h).  Pure logic, unit-tested on the host.
  */
-#include <kernel/lib.h>
-#include <kernel/printk.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <exo/fmt.h>
+#include <exo/string.h>
 
 struct out {
 	char *buf;
@@ -15,6 +17,7 @@ struct spec {
 	int width;
 	bool left;
 	bool zero;
+	bool alt; /* '#': 0x before hex, 0 before octal */
 };
 
 static void
@@ -32,17 +35,18 @@ out_pad(struct out *o, char c, int n)
 		out_char(o, c);
 }
 
-/* Emit a converted field: optional sign, then n bytes of s, padded. */
+/* Emit a converted field: a prefix (sign, "0x"), then n bytes of s,
+ * padded to the width. */
 static void
-out_field(struct out *o, const struct spec *sp, char sign, const char *s,
-	  size_t n)
+out_field(struct out *o, const struct spec *sp, const char *prefix,
+	  const char *s, size_t n)
 {
-	int pad = sp->width - (int)n - (sign ? 1 : 0);
+	int pad = sp->width - (int)n - (int)strlen(prefix);
 
 	if (!sp->left && !sp->zero)
 		out_pad(o, ' ', pad);
-	if (sign)
-		out_char(o, sign);
+	while (*prefix)
+		out_char(o, *prefix++);
 	if (!sp->left && sp->zero)
 		out_pad(o, '0', pad);
 	while (n--)
@@ -53,17 +57,22 @@ out_field(struct out *o, const struct spec *sp, char sign, const char *s,
 
 static void
 out_number(struct out *o, const struct spec *sp, unsigned long long v,
-	   unsigned base, bool upper, char sign)
+	   unsigned base, bool upper, const char *sign)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	const char *prefix = sign;
 	char tmp[24];
 	size_t i = sizeof(tmp);
 
+	if (sp->alt && v && base == 16)
+		prefix = upper ? "0X" : "0x";
+	else if (sp->alt && v && base == 8)
+		prefix = "0";
 	do {
 		tmp[--i] = digits[v % base];
 		v /= base;
 	} while (v);
-	out_field(o, sp, sign, tmp + i, sizeof(tmp) - i);
+	out_field(o, sp, prefix, tmp + i, sizeof(tmp) - i);
 }
 
 /* Length modifiers, as the number of 'l's (h and hh are negative). */
@@ -117,6 +126,8 @@ convert(struct out *o, const char *f, va_list *ap)
 			sp.left = true;
 		else if (*f == '0')
 			sp.zero = true;
+		else if (*f == '#')
+			sp.alt = true;
 		else
 			break;
 	}
@@ -134,29 +145,29 @@ convert(struct out *o, const char *f, va_list *ap)
 		long long v = arg_signed(ap, len);
 		unsigned long long m =
 			v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-		out_number(o, &sp, m, 10, false, v < 0 ? '-' : 0);
+		out_number(o, &sp, m, 10, false, v < 0 ? "-" : "");
 		break;
 	}
 	case 'u':
-		out_number(o, &sp, arg_unsigned(ap, len), 10, false, 0);
+		out_number(o, &sp, arg_unsigned(ap, len), 10, false, "");
 		break;
 	case 'x':
 	case 'X':
-		out_number(o, &sp, arg_unsigned(ap, len), 16, *f == 'X', 0);
+		out_number(o, &sp, arg_unsigned(ap, len), 16, *f == 'X', "");
 		break;
 	case 'o':
-		out_number(o, &sp, arg_unsigned(ap, len), 8, false, 0);
+		out_number(o, &sp, arg_unsigned(ap, len), 8, false, "");
 		break;
 	case 'p':
-		out_field(o, &sp, 0, "0x", 2);
+		out_field(o, &sp, "", "0x", 2);
 		sp.width = 16;
 		sp.zero = true;
 		out_number(o, &sp, (uintptr_t)va_arg(*ap, void *), 16, false,
-			   0);
+			   "");
 		break;
 	case 'c': {
 		char c = (char)va_arg(*ap, int);
-		out_field(o, &sp, 0, &c, 1);
+		out_field(o, &sp, "", &c, 1);
 		break;
 	}
 	case 's': {
@@ -164,7 +175,7 @@ convert(struct out *o, const char *f, va_list *ap)
 		if (!s)
 			s = "(null)";
 		sp.zero = false;
-		out_field(o, &sp, 0, s, strlen(s));
+		out_field(o, &sp, "", s, strlen(s));
 		break;
 	}
 	case '%':
@@ -181,7 +192,7 @@ convert(struct out *o, const char *f, va_list *ap)
 }
 
 int
-kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+exo_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
 	va_list aq;
@@ -200,13 +211,13 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 }
 
 int
-ksnprintf(char *buf, size_t size, const char *fmt, ...)
+exo_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(buf, size, fmt, ap);
+	n = exo_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
 }

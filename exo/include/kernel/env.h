@@ -1,0 +1,99 @@
+/*
+ * Environments: the kernel's protection domains (exo/env.c).
+ */
+#ifndef EXO_KERNEL_ENV_H
+#define EXO_KERNEL_ENV_H
+
+#include <exo/cap.h>
+#include <exo/envinfo.h>
+#include <exo/types.h>
+#include <kernel/arch.h>
+#include <kernel/compiler.h>
+
+#define NENV 255 /* slot i runs under ASID i + 1; ASID 0 is "no env" */
+#define ENV_MAX_DEPTH 32 /* creation chains; bounds the kernel's recursion */
+
+struct cap {
+	uint8_t type;    /* enum exo_cap_type */
+	uint8_t rights;
+	uint16_t pad;
+	uint32_t epoch;  /* valid while it equals the object's */
+	uint64_t obj;    /* env id, frame address, slot or line */
+	uint64_t count;  /* PAGES: frames */
+	uint32_t owner;  /* PAGES: the env that owned the frames */
+};
+
+struct env {
+	struct trapframe tf;    /* user registers while not running */
+	struct arch_env_ctx ctx; /* FP/SIMD and thread pointers */
+	exo_envid_t id;         /* slot | generation << 16; 0 when free */
+	exo_envid_t parent;     /* 0 for the root env */
+	enum exo_env_state state;
+	unsigned depth;         /* 0 for the root env */
+	unsigned asid;
+	uint64_t pt_root;       /* physical address of the top-level table */
+	uint64_t upcall_entry;  /* 0: no upcalls, faults destroy the env */
+	uint64_t upcall_stack;  /* top of the upcall stack */
+	bool linux_abi;         /* reflect foreign system calls */
+	uint64_t quota;         /* frames it may own (charged) */
+	uint64_t used;          /* frames charged to it now */
+	uint64_t kframes;       /* of which kernel-owned: tables, info page */
+	uint64_t info_pa;
+	struct exo_envinfo *info; /* kernel view of its info page */
+	uint64_t wait_mask;     /* while blocked in exo_wait */
+	uint64_t wait_deadline; /* clock ns; UINT64_MAX: none */
+	uint32_t cap_epoch;     /* of ENV capabilities naming it */
+	/* IPC: see exo/ipc.c. */
+	unsigned ipc_state;     /* IPC_NONE, IPC_WAITING, IPC_SENDING, ... */
+	exo_envid_t ipc_peer;   /* SENDING/CALLING: the callee */
+	exo_envid_t ipc_reply_to; /* the caller it owes a reply */
+	struct env *ipc_next;   /* SENDING: next in the callee's queue */
+	struct env *ipc_head;   /* callers queued on this env, FIFO */
+	struct env *ipc_tail;
+	/* Asynchronous upcalls waiting for the env to run (PENDING_*). */
+	unsigned pending;
+	unsigned slice;         /* the slot it runs in, if it owns it */
+	/* Visible revocation (exo/revoke.c): owned frames to keep at most,
+	 * and by when; deadline 0 when no request is open. */
+	uint64_t revoke_keep;
+	uint64_t revoke_nframes;
+	uint64_t revoke_deadline;
+	struct cap caps[EXO_NCAPS];
+};
+
+_Static_assert(NENV <= EXO_MAX_ASID, "every env slot needs its own ASID");
+
+extern struct env envs[NENV];
+extern struct env *curenv;
+
+struct env *env_lookup(exo_envid_t id);
+bool env_controls(const struct env *c, const struct env *t);
+int env_create(struct env *parent, uint64_t quota, unsigned flags,
+	       struct env **out);
+void env_destroy(struct env *e);
+int env_charge(struct env *e, uint64_t frames);
+void env_uncharge(struct env *e, uint64_t frames);
+void env_notify(struct env *e, uint64_t bits);
+__noreturn void env_run(struct env *e);
+
+#define PENDING_REVOKE 1u
+#define PENDING_SLICE_START 2u
+#define PENDING_SLICE_END 4u
+
+/* Frames e owns itself (not its kernel-owned tables and info page). */
+static inline uint64_t
+env_owned(const struct env *e)
+{
+	return e->used - e->kframes;
+}
+
+/* Visible revocation (exo/revoke.c). */
+void revoke_tick(uint64_t now);
+
+/* Scheduling (exo/sched.c). */
+void sched_tick(void);
+void sched_yield_to(struct env *e);
+__noreturn void sched_run(void);
+__noreturn void sched_resume(void);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * User address spaces (exo/vm.c): the portable page-table walker over the
+ * arch's entry format (<arch/pte.h>).  Every page-table frame is owned by
+ * the kernel (an env can never map its own tables) and charged to the env.
+ */
+#ifndef EXO_KERNEL_VM_H
+#define EXO_KERNEL_VM_H
+
+#include <kernel/compiler.h>
+
+#include <arch/pte.h>
+
+struct env;
+
+typedef bool (*vm_leaf_fn)(uint64_t va, pte_t *leaf, void *ctx);
+void vm_for_each_leaf(struct env *e, vm_leaf_fn fn, void *ctx);
+
+int vm_create(struct env *e);
+void vm_destroy(struct env *e);
+int vm_map(struct env *e, uint64_t va, uint64_t pa, unsigned perms);
+int vm_unmap(struct env *e, uint64_t va);
+int vm_lookup(struct env *e, uint64_t va, uint64_t *pa, unsigned *perms);
+/* Remove every mapping of frames [pa, pa + n pages) from envs other than
+ * `keep` and the envs it controls. */
+void vm_unmap_frames(uint64_t pa, uint64_t n, const struct env *keep);
+bool vm_user_range(uint64_t va, uint64_t len);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * System calls that bind physical pages: allocate, free, map, unmap.
+ */
+#include <exo/cap.h>
+#include <exo/error.h>
+#include <exo/map.h>
+#include <exo/memlayout.h>
+#include <kernel/cap.h>
+#include <kernel/env.h>
+#include <kernel/lib.h>
+#include <kernel/memlayout.h>
+#include <kernel/pm.h>
+#include <kernel/syscall.h>
+#include <kernel/vm.h>
+
+static long
+target(exo_envid_t id, struct env **out)
+{
+	struct env *e = env_lookup(id);
+
+	if (!e)
+		return -EXO_ENOENT;
+	if (!env_controls(curenv, e))
+		return -EXO_EPERM;
+	*out = e;
+	return 0;
+}
+
+long
+sys_page_alloc(exo_envid_t env, uint64_t pa)
+{
+	struct env *e;
+	long err = target(env, &e);
+
+	if (err)
+		return err;
+	err = env_charge(e, 1);
+	if (err)
+		return err;
+	err = pa == EXO_PA_ANY ? pm_alloc(e->id, &pa) : pm_alloc_at(e->id, pa);
+	if (err) {
+		env_uncharge(e, 1);
+		return err;
+	}
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return (long)pa;
+}
+
+long
+sys_page_free(exo_envid_t env, uint64_t pa)
+{
+	struct env *e;
+	long err = target(env, &e);
+
+	if (err)
+		return err;
+	err = pm_free(e->id, pa);
+	if (err)
+		return err;
+	env_uncharge(e, 1);
+	return 0;
+}
+
+/* May the caller map frame pa with perms into e?  The frame's owner must
+ * be e, the caller or an env the caller controls, or the caller holds a
+ * PAGES capability for it with the rights perms needs. */
+static long
+may_map(struct env *e, uint64_t pa, unsigned perms)
+{
+	uint32_t owner = pm_owner(pa);
+	struct env *o;
+	unsigned rights = EXO_RIGHT_READ;
+
+	if (owner < PM_FIRST_ENV) /* free, kernel, reserved, orphaned */
+		return -EXO_EPERM;
+	o = env_lookup(owner);
+	if (o && (o == e || env_controls(curenv, o)))
+		return 0;
+	if (perms & EXO_PERM_W)
+		rights |= EXO_RIGHT_WRITE;
+	if (perms & EXO_PERM_X)
+		rights |= EXO_RIGHT_EXEC;
+	return cap_covers_frame(curenv, pa, rights) ? 0 : -EXO_EPERM;
+}
+
+/* Check one vector entry completely before mapping it. */
+static long
+map_one(struct env *e, const struct exo_mapping *m)
+{
+	long err;
+
+	if (m->va % PAGE_SIZE || m->va < EXO_USER_MIN ||
+	    m->va >= EXO_USER_END || m->pa % PAGE_SIZE ||
+	    !(m->perms & EXO_PERM_R) || (m->perms & ~EXO_PERM_MASK))
+		return -EXO_EINVAL;
+	err = may_map(e, m->pa, (unsigned)m->perms);
+	if (err)
+		return err;
+	return vm_map(e, m->va, m->pa, (unsigned)m->perms);
+}
+
+long
+sys_map(exo_envid_t env, uintptr_t vec, uint64_t n)
+{
+	struct env *e;
+	struct exo_mapping m;
+	long err = target(env, &e);
+
+	if (err)
+		return err;
+	if (n == 0 || n > EXO_MAP_MAX)
+		return -EXO_EINVAL;
+	for (uint64_t i = 0; i < n; i++) {
+		err = arch_copy_from_user(&m, vec + i * sizeof(m), sizeof(m));
+		if (!err)
+			err = map_one(e, &m);
+		if (err)
+			return i ? (long)i : err;
+	}
+	return (long)n;
+}
+
+long
+sys_unmap(exo_envid_t env, uintptr_t vas, uint64_t n)
+{
+	struct env *e;
+	uint64_t va;
+	long err = target(env, &e);
+
+	if (err)
+		return err;
+	if (n == 0 || n > EXO_MAP_MAX)
+		return -EXO_EINVAL;
+	for (uint64_t i = 0; i < n; i++) {
+		err = arch_copy_from_user(&va, vas + i * sizeof(va), sizeof(va));
+		if (!err && (va % PAGE_SIZE || va < EXO_USER_MIN ||
+			     va >= EXO_USER_END))
+			err = -EXO_EINVAL;
+		if (err)
+			return i ? (long)i : err;
+		vm_unmap(e, va);
+	}
+	return (long)n;
+}
