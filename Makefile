@@ -72,7 +72,7 @@ gdb: deps
 	$(Q)sh mk/gdb.sh $(ARCH) $(KERNEL_IMAGE) $(KERNEL_ELF) "$(APPEND)"
 
 # --- housekeeping -------------------------------------------------------------
-FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)

@@ -129,8 +129,7 @@ info_free(struct env *e)
  * deep or the first tables do not fit; -EXO_EINVAL for unknown flags.
  */
 int
-env_create(struct env *parent, uint64_t quota, unsigned flags,
-	   struct env **out)
+env_create(struct env *parent, uint64_t quota, unsigned flags, struct env **out)
 {
 	struct env *e;
 	int err;
@@ -250,8 +249,8 @@ deliver_pending(struct env *e)
 		uint64_t now = arch_clock_ns();
 		f = (struct exo_upcall_frame){ .type = EXO_UPCALL_REVOKE };
 		f.arg[0] = e->revoke_nframes;
-		f.arg[1] = e->revoke_deadline > now ? e->revoke_deadline - now
-						     : 0;
+		f.arg[1] =
+			e->revoke_deadline > now ? e->revoke_deadline - now : 0;
 		upcall_deliver(e, &f);
 	}
 	if (e->pending & PENDING_SLICE_END) {

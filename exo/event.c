@@ -22,8 +22,8 @@ static uint64_t tail; /* events ever read (or skipped) */
 void
 event_log(uint32_t type, exo_envid_t env, uint64_t a, uint64_t b)
 {
-	ring[head % RING] = (struct exo_event){ arch_clock_ns(), type, env, a,
-						b };
+	ring[head % RING] =
+		(struct exo_event){ arch_clock_ns(), type, env, a, b };
 	head++;
 }
 

@@ -57,8 +57,8 @@ sys_ipc_call(const uint64_t *a)
 {
 	struct env *self = curenv, *t;
 	struct cap *c;
-	long err = cap_lookup(self, (exo_cap_t)a[0], EXO_CT_ENV,
-			      EXO_RIGHT_CALL, &c);
+	long err = cap_lookup(self, (exo_cap_t)a[0], EXO_CT_ENV, EXO_RIGHT_CALL,
+			      &c);
 
 	if (err)
 		return err;

@@ -51,8 +51,8 @@ load_segment(struct env *e, const uint8_t *img, const struct exo_elf_seg *s)
 		if (err)
 			return err;
 		/* The part of [va, va + PAGE_SIZE) the file covers. */
-		uint64_t lo = MAX(va, s->va), hi = MIN(va + PAGE_SIZE,
-						       s->va + s->filesz);
+		uint64_t lo = MAX(va, s->va),
+			 hi = MIN(va + PAGE_SIZE, s->va + s->filesz);
 		if (lo < hi)
 			memcpy(page + (lo - va), img + s->offset + (lo - s->va),
 			       hi - lo);
@@ -64,8 +64,8 @@ static int
 load_image(struct env *e, const struct exo_cpio_file *f, uint64_t *entry)
 {
 	struct exo_elf elf;
-	int err = exo_elf_parse(f->data, f->size, EXO_ELF_MACHINE,
-				EXO_USER_MIN, EXO_BOOTFS, &elf);
+	int err = exo_elf_parse(f->data, f->size, EXO_ELF_MACHINE, EXO_USER_MIN,
+				EXO_BOOTFS, &elf);
 
 	if (err)
 		return err;

@@ -21,10 +21,10 @@
 
 exo_envid_t slice_owner[NSLICE];
 uint32_t slice_epoch[NSLICE];
-static unsigned slot;       /* the current slot */
+static unsigned slot;	    /* the current slot */
 static unsigned ticks_left; /* of the current slice */
 static bool need_resched;
-static unsigned rr_next;    /* round-robin cursor over env slots */
+static unsigned rr_next;	  /* round-robin cursor over env slots */
 static struct env *owner_running; /* running in its own slot */
 static bool in_grace;
 

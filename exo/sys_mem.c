@@ -132,9 +132,10 @@ sys_unmap(exo_envid_t env, uintptr_t vas, uint64_t n)
 	if (n == 0 || n > EXO_MAP_MAX)
 		return -EXO_EINVAL;
 	for (uint64_t i = 0; i < n; i++) {
-		err = arch_copy_from_user(&va, vas + i * sizeof(va), sizeof(va));
-		if (!err && (va % PAGE_SIZE || va < EXO_USER_MIN ||
-			     va >= EXO_USER_END))
+		err = arch_copy_from_user(&va, vas + i * sizeof(va),
+					  sizeof(va));
+		if (!err &&
+		    (va % PAGE_SIZE || va < EXO_USER_MIN || va >= EXO_USER_END))
 			err = -EXO_EINVAL;
 		if (err)
 			return i ? (long)i : err;

@@ -163,8 +163,8 @@ sys_wait(uint64_t mask, uint64_t timeout_ns)
 	}
 	now = arch_clock_ns();
 	e->wait_mask = mask;
-	e->wait_deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX
-							 : now + timeout_ns;
+	e->wait_deadline =
+		timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
 	e->state = e->info->state = EXO_ENV_BLOCKED;
 	return SYSCALL_DONE;
 }
@@ -199,8 +199,8 @@ sys_cons_write(exo_cap_t cons, uintptr_t buf, uint64_t len)
 	struct cap *c;
 	char chunk[CONS_CHUNK];
 	uint64_t done = 0;
-	long err = cap_lookup(curenv, cons, EXO_CT_CONSOLE, EXO_RIGHT_WRITE,
-			      &c);
+	long err =
+		cap_lookup(curenv, cons, EXO_CT_CONSOLE, EXO_RIGHT_WRITE, &c);
 
 	if (err)
 		return err;
@@ -225,8 +225,7 @@ sys_cons_read(exo_cap_t cons, uintptr_t buf, uint64_t len)
 	char chunk[CONS_CHUNK];
 	uint64_t n = 0;
 	int ch;
-	long err = cap_lookup(curenv, cons, EXO_CT_CONSOLE, EXO_RIGHT_READ,
-			      &c);
+	long err = cap_lookup(curenv, cons, EXO_CT_CONSOLE, EXO_RIGHT_READ, &c);
 
 	if (err)
 		return err;
@@ -243,8 +242,8 @@ long
 sys_halt(exo_cap_t machine, int64_t status)
 {
 	struct cap *c;
-	long err = cap_lookup(curenv, machine, EXO_CT_MACHINE, EXO_RIGHT_USE,
-			      &c);
+	long err =
+		cap_lookup(curenv, machine, EXO_CT_MACHINE, EXO_RIGHT_USE, &c);
 
 	if (err)
 		return err;
@@ -259,8 +258,8 @@ long
 sys_kcheck(exo_cap_t machine)
 {
 	struct cap *c;
-	long err = cap_lookup(curenv, machine, EXO_CT_MACHINE, EXO_RIGHT_USE,
-			      &c);
+	long err =
+		cap_lookup(curenv, machine, EXO_CT_MACHINE, EXO_RIGHT_USE, &c);
 
 	if (err)
 		return err;

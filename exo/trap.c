@@ -36,10 +36,10 @@ user_fault(struct env *e, const struct trap_info *ti)
 		.addr = ti->addr,
 		.code = ti->code,
 	};
-	const char *name = ti->fault < ARRAY_SIZE(fault_names) &&
-					   fault_names[ti->fault]
-				   ? fault_names[ti->fault]
-				   : "exception";
+	const char *name =
+		ti->fault < ARRAY_SIZE(fault_names) && fault_names[ti->fault]
+			? fault_names[ti->fault]
+			: "exception";
 
 	e->info->counters.faults++;
 	event_log(EXO_EV_FAULT, e->id, ti->fault, ti->addr);

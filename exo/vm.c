@@ -206,9 +206,9 @@ visit(uint64_t table, unsigned level, uint64_t va, vm_leaf_fn fn, void *ctx)
 			break;
 		if (!pte_valid(t[i]))
 			continue;
-		if (level == LEVELS - 1 ? fn(at, &t[i], ctx)
-					: visit(pte_addr(t[i]), level + 1, at,
-						fn, ctx))
+		if (level == LEVELS - 1
+			    ? fn(at, &t[i], ctx)
+			    : visit(pte_addr(t[i]), level + 1, at, fn, ctx))
 			return true;
 	}
 	return false;

@@ -21,7 +21,7 @@ usage() {
 [ $# -ge 1 ] || usage
 arch=$1
 shift
-icount= trials=5 scale=1 timeout=900
+icount='' trials=5 scale=1 timeout=900
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--icount) icount=--icount ;;
@@ -45,7 +45,7 @@ esac
 cd "$(dirname "$0")/../.."
 dir=build/bench/linux-$arch
 out=build/bench/linux-$arch
-cmdline="console=$console quiet trials=$trials scale=$scale"
+cmdline="console=$console quiet nokaslr norandmaps trials=$trials scale=$scale"
 
 # Make apt see the packages of debarch; no-op for the host's own arch.
 enable_arch() {
@@ -150,9 +150,12 @@ write_json() {
 }
 
 mkdir -p build/bench
-[ -s "$dir/package" ] && ls "$dir"/boot/vmlinuz-* >/dev/null 2>&1 ||
+set -- "$dir"/boot/vmlinuz-*
+if [ ! -s "$dir/package" ] || [ ! -f "$1" ]; then
 	fetch_kernel
-kernel=$(ls "$dir"/boot/vmlinuz-* | head -n 1)
+	set -- "$dir"/boot/vmlinuz-*
+fi
+kernel=$1
 make --no-print-directory -f bench/linux.mk "$dir/bench" >&2
 make_initrd
 

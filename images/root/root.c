@@ -71,8 +71,8 @@ grant_call(struct entry *e, const char *target)
 
 	if (!t || t == e)
 		return -EXO_ENOENT;
-	mine = exo_cap_env(t->sp.env, EXO_RIGHT_CALL | EXO_RIGHT_NOTIFY |
-					      EXO_RIGHT_GRANT);
+	mine = exo_cap_env(t->sp.env,
+			   EXO_RIGHT_CALL | EXO_RIGHT_NOTIFY | EXO_RIGHT_GRANT);
 	if (mine < 0)
 		return mine;
 	theirs = exo_cap_grant((exo_cap_t)mine, e->sp.env, EXO_RIGHTS_ALL);

@@ -26,7 +26,13 @@ KTEST(clock_monotonic)
 	KT_ASSERT(prev > first);
 }
 
-/* Ticks at TIMER_HZ over 200 ms of the reference clock: within 10 %. */
+/*
+ * Ticks at TIMER_HZ over 200 ms of the reference clock.  Never more than
+ * 10 % too many; up to 25 % too few, because an emulator that is itself
+ * descheduled by a loaded host drops periodic timer interrupts it is late
+ * for rather than delivering them in a burst (seen under TCG with two
+ * guests on two host cores).
+ */
 KTEST(timer_rate)
 {
 	uint64_t start_ticks, ticks, t0;
@@ -40,9 +46,9 @@ KTEST(timer_rate)
 	ticks = timer_ticks - start_ticks;
 	arch_timer_stop();
 	arch_irq_disable();
-	if (ticks < expect * 9 / 10 || ticks > expect * 11 / 10)
+	if (ticks < expect * 3 / 4 || ticks > expect * 11 / 10)
 		ktest_fail(__FILE__, __LINE__,
-			   "%llu ticks in 200 ms, expected %llu +- 10%%",
+			   "%llu ticks in 200 ms, expected %llu -25%%/+10%%",
 			   (unsigned long long)ticks,
 			   (unsigned long long)expect);
 }

@@ -122,8 +122,7 @@ UTEST(page_free_twice)
 	long pa = UT_OK(exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY));
 
 	UT_OK(exo_page_free(EXO_ENVID_SELF, (uint64_t)pa));
-	UT_ASSERT_ERR(exo_page_free(EXO_ENVID_SELF, (uint64_t)pa),
-		      EXO_ENOENT);
+	UT_ASSERT_ERR(exo_page_free(EXO_ENVID_SELF, (uint64_t)pa), EXO_ENOENT);
 }
 
 /* A library OS may ask for a specific frame. */

@@ -10,13 +10,19 @@
 
 USER_TEST_DIR := $(BUILD)/user-tests
 USER_TEST_INITRD := $(BUILD)/test-initrd.cpio
-USER_PROGS := root child
+USER_PROGS := root child peer victim hostile fuzz
 
-USER_SRCS_root := tests/user/root.c tests/user/ut.c \
+USER_SRCS_root := tests/user/root.c tests/user/ut.c tests/user/prog.c \
 	$(sort $(wildcard tests/user/t_*.c)) \
 	$(sort $(wildcard tests/user/arch/$(ARCH)/*.c \
 		tests/user/arch/$(ARCH)/*.S))
 USER_SRCS_child := tests/user/child.c
+USER_SRCS_peer := tests/user/peer.c
+USER_SRCS_victim := tests/user/victim.c
+USER_SRCS_fuzz := tests/user/fuzz.c
+# The hostile program's arch part is in a subfolder, apart from the root's.
+USER_SRCS_hostile := tests/user/hostile.c \
+	$(sort $(wildcard tests/user/arch/$(ARCH)/hostile/*.c))
 
 uobjs = $(patsubst %,$(BUILD)/user/%.o,$(basename $(1)))
 

@@ -15,30 +15,30 @@
 
 enum exo_cap_type {
 	EXO_CT_NONE = 0,
-	EXO_CT_ENV = 1,     /* obj: env id */
-	EXO_CT_PAGES = 2,   /* obj: first frame's physical address; count */
-	EXO_CT_SLICE = 3,   /* obj: slot number */
-	EXO_CT_IRQ = 4,     /* obj: line */
+	EXO_CT_ENV = 1,	  /* obj: env id */
+	EXO_CT_PAGES = 2, /* obj: first frame's physical address; count */
+	EXO_CT_SLICE = 3, /* obj: slot number */
+	EXO_CT_IRQ = 4,	  /* obj: line */
 	EXO_CT_CONSOLE = 5,
 	EXO_CT_MACHINE = 6, /* halt, read the kernel event ring */
 };
 
 /* Rights.  Which apply depends on the type. */
-#define EXO_RIGHT_READ (1u << 0)    /* PAGES: map readable; CONSOLE: read */
-#define EXO_RIGHT_WRITE (1u << 1)   /* PAGES: map writable; CONSOLE: write */
-#define EXO_RIGHT_EXEC (1u << 2)    /* PAGES: map executable */
-#define EXO_RIGHT_CALL (1u << 3)    /* ENV: exo_ipc_call it */
-#define EXO_RIGHT_NOTIFY (1u << 4)  /* ENV: exo_notify it */
-#define EXO_RIGHT_GRANT (1u << 5)   /* may be granted to another env */
-#define EXO_RIGHT_REVOKE (1u << 6)  /* may revoke the object */
-#define EXO_RIGHT_USE (1u << 7)     /* SLICE, IRQ, MACHINE: bind / use */
+#define EXO_RIGHT_READ (1u << 0)   /* PAGES: map readable; CONSOLE: read */
+#define EXO_RIGHT_WRITE (1u << 1)  /* PAGES: map writable; CONSOLE: write */
+#define EXO_RIGHT_EXEC (1u << 2)   /* PAGES: map executable */
+#define EXO_RIGHT_CALL (1u << 3)   /* ENV: exo_ipc_call it */
+#define EXO_RIGHT_NOTIFY (1u << 4) /* ENV: exo_notify it */
+#define EXO_RIGHT_GRANT (1u << 5)  /* may be granted to another env */
+#define EXO_RIGHT_REVOKE (1u << 6) /* may revoke the object */
+#define EXO_RIGHT_USE (1u << 7)	   /* SLICE, IRQ, MACHINE: bind / use */
 #define EXO_RIGHTS_ALL 0xffu
 
 struct exo_cap_info {
-	uint32_t type;   /* enum exo_cap_type */
+	uint32_t type; /* enum exo_cap_type */
 	uint32_t rights;
 	uint64_t obj;
-	uint64_t count;  /* PAGES: number of frames */
+	uint64_t count; /* PAGES: number of frames */
 };
 
 #endif

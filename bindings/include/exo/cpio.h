@@ -12,7 +12,7 @@ struct exo_cpio_file {
 	const char *name; /* NUL-terminated, inside the archive */
 	const void *data;
 	uint64_t size;
-	uint32_t mode;    /* st_mode bits as archived */
+	uint32_t mode; /* st_mode bits as archived */
 };
 
 /*

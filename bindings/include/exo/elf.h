@@ -13,11 +13,11 @@
 #define EXO_EM_AARCH64 183
 
 struct exo_elf_seg {
-	uint64_t va;     /* p_vaddr (not necessarily page-aligned) */
+	uint64_t va; /* p_vaddr (not necessarily page-aligned) */
 	uint64_t memsz;
 	uint64_t filesz; /* <= memsz; the rest is zero-filled */
 	uint64_t offset; /* p_offset, the bytes in the image */
-	unsigned perms;  /* EXO_PERM_R | _W | _X from p_flags */
+	unsigned perms;	 /* EXO_PERM_R | _W | _X from p_flags */
 };
 
 struct exo_elf {
@@ -25,7 +25,7 @@ struct exo_elf {
 	uint64_t phdr_va; /* where the program headers are mapped, or 0 */
 	uint16_t phnum;
 	uint16_t phentsize;
-	unsigned nsegs;   /* PT_LOAD segments, in file order */
+	unsigned nsegs; /* PT_LOAD segments, in file order */
 	struct exo_elf_seg seg[EXO_ELF_MAX_SEGS];
 };
 
@@ -40,7 +40,7 @@ struct exo_elf {
  * range) or -EXO_ENOTSUP (wrong class, machine or type; more than
  * EXO_ELF_MAX_SEGS segments).
  */
-int exo_elf_parse(const void *img, uint64_t len, uint16_t machine,
-		  uint64_t lo, uint64_t hi, struct exo_elf *out);
+int exo_elf_parse(const void *img, uint64_t len, uint16_t machine, uint64_t lo,
+		  uint64_t hi, struct exo_elf *out);
 
 #endif

@@ -10,16 +10,16 @@
 #include <exo/types.h>
 
 struct exo_env_counters {
-	uint64_t syscalls;      /* Exo system calls made */
-	uint64_t foreign;       /* foreign (Linux) system calls reflected */
-	uint64_t faults;        /* exceptions delivered as upcalls */
-	uint64_t upcalls;       /* upcalls of every kind */
-	uint64_t ipc_calls;     /* exo_ipc_call made */
-	uint64_t ipc_received;  /* messages received */
+	uint64_t syscalls;	/* Exo system calls made */
+	uint64_t foreign;	/* foreign (Linux) system calls reflected */
+	uint64_t faults;	/* exceptions delivered as upcalls */
+	uint64_t upcalls;	/* upcalls of every kind */
+	uint64_t ipc_calls;	/* exo_ipc_call made */
+	uint64_t ipc_received;	/* messages received */
 	uint64_t notifications; /* notifications received */
-	uint64_t slices;        /* times scheduled */
-	uint64_t preemptions;   /* forced preemptions at slice end */
-	uint64_t repossessed;   /* frames taken back by force */
+	uint64_t slices;	/* times scheduled */
+	uint64_t preemptions;	/* forced preemptions at slice end */
+	uint64_t repossessed;	/* frames taken back by force */
 };
 
 #define EXO_CMDLINE_MAX 256
@@ -27,13 +27,13 @@ struct exo_env_counters {
 
 struct exo_envinfo {
 	exo_envid_t id;
-	exo_envid_t parent;  /* the env that created it (0 for the root) */
-	uint32_t state;      /* enum exo_env_state */
+	exo_envid_t parent; /* the env that created it (0 for the root) */
+	uint32_t state;	    /* enum exo_env_state */
 	uint32_t pad;
 	uint64_t notify_pending; /* notification bits not yet taken */
-	uint64_t frames_quota;   /* frames it may own at most */
-	uint64_t frames_used;    /* frames it owns now (page tables too) */
-	uint64_t bootfs_addr;    /* root env: the initrd, mapped read-only */
+	uint64_t frames_quota;	 /* frames it may own at most */
+	uint64_t frames_used;	 /* frames it owns now (page tables too) */
+	uint64_t bootfs_addr;	 /* root env: the initrd, mapped read-only */
 	uint64_t bootfs_size;
 	struct exo_env_counters counters;
 	/* Frames repossessed after a revocation deadline (visible
@@ -46,9 +46,9 @@ struct exo_envinfo {
 
 enum exo_env_state {
 	EXO_ENV_FREE = 0,
-	EXO_ENV_EMBRYO = 1,   /* created, not started */
+	EXO_ENV_EMBRYO = 1, /* created, not started */
 	EXO_ENV_RUNNABLE = 2,
-	EXO_ENV_BLOCKED = 3,  /* in exo_wait or an IPC */
+	EXO_ENV_BLOCKED = 3, /* in exo_wait or an IPC */
 	EXO_ENV_DEAD = 4,
 };
 

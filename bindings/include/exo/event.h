@@ -9,15 +9,15 @@
 #include <exo/types.h>
 
 enum exo_event_type {
-	EXO_EV_ENV_CREATE = 1,  /* a: parent */
+	EXO_EV_ENV_CREATE = 1,	/* a: parent */
 	EXO_EV_ENV_DESTROY = 2, /* a: parent */
-	EXO_EV_FAULT = 3,       /* a: fault class, b: address */
-	EXO_EV_UPCALL = 4,      /* a: upcall type */
-	EXO_EV_IPC_CALL = 5,    /* a: callee */
-	EXO_EV_REVOKE = 6,      /* a: frames asked for, b: deadline ns */
-	EXO_EV_REPOSSESS = 7,   /* a: frames taken */
-	EXO_EV_PREEMPT = 8,     /* env preempted at the end of its slice */
-	EXO_EV_LOST = 9,        /* a: events overwritten before being read */
+	EXO_EV_FAULT = 3,	/* a: fault class, b: address */
+	EXO_EV_UPCALL = 4,	/* a: upcall type */
+	EXO_EV_IPC_CALL = 5,	/* a: callee */
+	EXO_EV_REVOKE = 6,	/* a: frames asked for, b: deadline ns */
+	EXO_EV_REPOSSESS = 7,	/* a: frames taken */
+	EXO_EV_PREEMPT = 8,	/* env preempted at the end of its slice */
+	EXO_EV_LOST = 9,	/* a: events overwritten before being read */
 };
 
 struct exo_event {

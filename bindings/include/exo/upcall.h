@@ -19,12 +19,12 @@
 #include <exo/types.h>
 
 enum exo_upcall_type {
-	EXO_UPCALL_FAULT = 1,   /* an exception in the env's own code */
-	EXO_UPCALL_SYSCALL = 2, /* a foreign (Linux) system call to emulate */
-	EXO_UPCALL_IRQ = 3,     /* a bound interrupt line fired (arg[0]) */
+	EXO_UPCALL_FAULT = 1,	  /* an exception in the env's own code */
+	EXO_UPCALL_SYSCALL = 2,	  /* a foreign (Linux) system call to emulate */
+	EXO_UPCALL_IRQ = 3,	  /* a bound interrupt line fired (arg[0]) */
 	EXO_UPCALL_SLICE_END = 4, /* slice of an owned slot ends: yield
 				     within arg[0] ns or be preempted */
-	EXO_UPCALL_REVOKE = 5,  /* give back arg[0] frames within arg[1] ns */
+	EXO_UPCALL_REVOKE = 5,	  /* give back arg[0] frames within arg[1] ns */
 	EXO_UPCALL_SLICE_START = 6, /* a slice of an owned slot (arg[0]) */
 };
 
@@ -38,8 +38,8 @@ enum exo_fault {
 	EXO_FAULT_OTHER = 6,   /* anything else; see code */
 };
 
-#define EXO_PF_WRITE 1u   /* the access was a write */
-#define EXO_PF_EXEC 2u    /* an instruction fetch */
+#define EXO_PF_WRITE 1u	  /* the access was a write */
+#define EXO_PF_EXEC 2u	  /* an instruction fetch */
 #define EXO_PF_PRESENT 4u /* a mapping exists: a protection fault */
 
 /* Bytes below the interrupted stack pointer the kernel leaves alone when
@@ -47,12 +47,12 @@ enum exo_fault {
 #define EXO_UPCALL_REDZONE 128
 
 struct exo_upcall_frame {
-	uint64_t type;   /* enum exo_upcall_type */
-	uint64_t fault;  /* enum exo_fault, for EXO_UPCALL_FAULT */
-	uint64_t flags;  /* EXO_PF_* for page faults */
-	uint64_t addr;   /* the faulting data address, if any */
-	uint64_t code;   /* raw: x86_64 vector << 32 | error code; aarch64 ESR */
-	uint64_t arg[3]; /* type-specific */
+	uint64_t type;	/* enum exo_upcall_type */
+	uint64_t fault; /* enum exo_fault, for EXO_UPCALL_FAULT */
+	uint64_t flags; /* EXO_PF_* for page faults */
+	uint64_t addr;	/* the faulting data address, if any */
+	uint64_t code;	/* raw: x86_64 vector << 32 | error code; aarch64 ESR */
+	uint64_t arg[3];      /* type-specific */
 	struct exo_regs regs; /* the interrupted user state */
 };
 

@@ -10,49 +10,49 @@
 #include <kernel/arch.h>
 #include <kernel/compiler.h>
 
-#define NENV 255 /* slot i runs under ASID i + 1; ASID 0 is "no env" */
+#define NENV 255	 /* slot i runs under ASID i + 1; ASID 0 is "no env" */
 #define ENV_MAX_DEPTH 32 /* creation chains; bounds the kernel's recursion */
 
 struct cap {
-	uint8_t type;    /* enum exo_cap_type */
+	uint8_t type; /* enum exo_cap_type */
 	uint8_t rights;
 	uint16_t pad;
-	uint32_t epoch;  /* valid while it equals the object's */
-	uint64_t obj;    /* env id, frame address, slot or line */
-	uint64_t count;  /* PAGES: frames */
-	uint32_t owner;  /* PAGES: the env that owned the frames */
+	uint32_t epoch; /* valid while it equals the object's */
+	uint64_t obj;	/* env id, frame address, slot or line */
+	uint64_t count; /* PAGES: frames */
+	uint32_t owner; /* PAGES: the env that owned the frames */
 };
 
 struct env {
-	struct trapframe tf;    /* user registers while not running */
+	struct trapframe tf;	 /* user registers while not running */
 	struct arch_env_ctx ctx; /* FP/SIMD and thread pointers */
-	exo_envid_t id;         /* slot | generation << 16; 0 when free */
-	exo_envid_t parent;     /* 0 for the root env */
+	exo_envid_t id;		 /* slot | generation << 16; 0 when free */
+	exo_envid_t parent;	 /* 0 for the root env */
 	enum exo_env_state state;
-	unsigned depth;         /* 0 for the root env */
+	unsigned depth; /* 0 for the root env */
 	unsigned asid;
-	uint64_t pt_root;       /* physical address of the top-level table */
-	uint64_t upcall_entry;  /* 0: no upcalls, faults destroy the env */
-	uint64_t upcall_stack;  /* top of the upcall stack */
-	bool linux_abi;         /* reflect foreign system calls */
-	uint64_t quota;         /* frames it may own (charged) */
-	uint64_t used;          /* frames charged to it now */
-	uint64_t kframes;       /* of which kernel-owned: tables, info page */
+	uint64_t pt_root;      /* physical address of the top-level table */
+	uint64_t upcall_entry; /* 0: no upcalls, faults destroy the env */
+	uint64_t upcall_stack; /* top of the upcall stack */
+	bool linux_abi;	       /* reflect foreign system calls */
+	uint64_t quota;	       /* frames it may own (charged) */
+	uint64_t used;	       /* frames charged to it now */
+	uint64_t kframes;      /* of which kernel-owned: tables, info page */
 	uint64_t info_pa;
 	struct exo_envinfo *info; /* kernel view of its info page */
-	uint64_t wait_mask;     /* while blocked in exo_wait */
-	uint64_t wait_deadline; /* clock ns; UINT64_MAX: none */
-	uint32_t cap_epoch;     /* of ENV capabilities naming it */
+	uint64_t wait_mask;	  /* while blocked in exo_wait */
+	uint64_t wait_deadline;	  /* clock ns; UINT64_MAX: none */
+	uint32_t cap_epoch;	  /* of ENV capabilities naming it */
 	/* IPC: see exo/ipc.c. */
-	unsigned ipc_state;     /* IPC_NONE, IPC_WAITING, IPC_SENDING, ... */
-	exo_envid_t ipc_peer;   /* SENDING/CALLING: the callee */
+	unsigned ipc_state;	  /* IPC_NONE, IPC_WAITING, IPC_SENDING, ... */
+	exo_envid_t ipc_peer;	  /* SENDING/CALLING: the callee */
 	exo_envid_t ipc_reply_to; /* the caller it owes a reply */
-	struct env *ipc_next;   /* SENDING: next in the callee's queue */
-	struct env *ipc_head;   /* callers queued on this env, FIFO */
+	struct env *ipc_next;	  /* SENDING: next in the callee's queue */
+	struct env *ipc_head;	  /* callers queued on this env, FIFO */
 	struct env *ipc_tail;
 	/* Asynchronous upcalls waiting for the env to run (PENDING_*). */
 	unsigned pending;
-	unsigned slice;         /* the slot it runs in, if it owns it */
+	unsigned slice; /* the slot it runs in, if it owns it */
 	/* Visible revocation (exo/revoke.c): owned frames to keep at most,
 	 * and by when; deadline 0 when no request is open. */
 	uint64_t revoke_keep;

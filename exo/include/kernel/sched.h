@@ -6,8 +6,8 @@
 
 #include <exo/types.h>
 
-#define NSLICE 16     /* slots in the vector */
-#define SLICE_TICKS 5 /* timer ticks per slice */
+#define NSLICE 16		  /* slots in the vector */
+#define SLICE_TICKS 5		  /* timer ticks per slice */
 #define SLICE_GRACE_NS 1000000ull /* one tick (TIMER_HZ 1000) */
 
 /* The env each slot is bound to (0: unbound) and the slot's capability

@@ -16,14 +16,14 @@
 #define EXO__STR2(x) #x
 #define EXO__STR(x) EXO__STR2(x)
 
-#define EXO__SYSCALL(nr, ...)                                              \
-	({                                                                 \
-		register uint64_t x8_ __asm__("x8") = (nr);                \
-		__asm__ volatile("svc #" EXO__STR(EXO_SVC_IMM)             \
-				 : "+r"(x0_)                               \
-				 : "r"(x8_), ##__VA_ARGS__                 \
-				 : "memory");                              \
-		(long)x0_;                                                 \
+#define EXO__SYSCALL(nr, ...)                                                  \
+	({                                                                     \
+		register uint64_t x8_ __asm__("x8") = (nr);                    \
+		__asm__ volatile("svc #" EXO__STR(EXO_SVC_IMM)                 \
+				 : "+r"(x0_)                                   \
+				 : "r"(x8_), ##__VA_ARGS__                     \
+				 : "memory");                                  \
+		(long)x0_;                                                     \
 	})
 
 static inline long

@@ -14,15 +14,15 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
-#define EXO__SYSCALL(nr, ...)                                              \
-	({                                                                 \
-		long ret_;                                                 \
-		__asm__ volatile("syscall"                                 \
-				 : "=a"(ret_)                              \
+#define EXO__SYSCALL(nr, ...)                                                  \
+	({                                                                     \
+		long ret_;                                                     \
+		__asm__ volatile("syscall"                                     \
+				 : "=a"(ret_)                                  \
 				 : "a"(EXO_SYSCALL_BASE + (uint64_t)(nr)),     \
-				   ##__VA_ARGS__                           \
-				 : "rcx", "r11", "memory");                \
-		ret_;                                                      \
+				   ##__VA_ARGS__                               \
+				 : "rcx", "r11", "memory");                    \
+		ret_;                                                          \
 	})
 
 static inline long
