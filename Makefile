@@ -45,6 +45,7 @@ include exo/exo.mk
 include bindings/bindings.mk
 include tests/user/user.mk
 include images/images.mk
+include bench/linux.mk
 
 all: kernel-images
 
@@ -72,7 +73,8 @@ gdb: deps
 	$(Q)sh mk/gdb.sh $(ARCH) $(KERNEL_IMAGE) $(KERNEL_ELF) "$(APPEND)"
 
 # --- housekeeping -------------------------------------------------------------
-FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+FORMAT_FILES = $(wildcard $(shell git ls-files --cached --others \
+	--exclude-standard '*.c' '*.h' 2>/dev/null))
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)

@@ -16,6 +16,7 @@
 #include <kernel/cap.h>
 #include <kernel/printk.h>
 #include <kernel/env.h>
+#include <kernel/irq.h>
 #include <kernel/lib.h>
 #include <kernel/memlayout.h>
 #include <kernel/pm.h>
@@ -49,6 +50,9 @@ object_epoch(const struct cap *c, uint32_t *epoch)
 	case EXO_CT_SLICE:
 		*epoch = slice_epoch[c->obj];
 		return true;
+	case EXO_CT_IRQ:
+		*epoch = irq_epoch;
+		return true;
 	case EXO_CT_CONSOLE:
 		*epoch = console_epoch;
 		return true;
@@ -73,6 +77,9 @@ bump_epoch(struct cap *c)
 		break;
 	case EXO_CT_SLICE:
 		slice_epoch[c->obj]++;
+		break;
+	case EXO_CT_IRQ:
+		irq_epoch++;
 		break;
 	case EXO_CT_CONSOLE:
 		console_epoch++;
@@ -156,6 +163,11 @@ cap_init_root(struct env *root)
 		slot = cap_insert(root, &c);
 		assert(slot == EXO_CAP_SLICES + i);
 	}
+	c = (struct cap){ .type = EXO_CT_IRQ,
+			  .rights = EXO_RIGHTS_ALL,
+			  .count = irq_count() };
+	slot = cap_insert(root, &c);
+	assert(slot == EXO_CAP_IRQ);
 }
 
 long
@@ -247,7 +259,7 @@ sys_cap_revoke(exo_cap_t cap)
 	bump_epoch(c);
 	object_epoch(c, &c->epoch);
 	if (c->type == EXO_CT_PAGES)
-		vm_unmap_frames(c->obj, c->count, curenv);
+		vm_unmap_frames(c->obj, c->count, env_lookup(c->owner));
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <kernel/sched.h>
 #include <kernel/upcall.h>
 #include <kernel/ipc.h>
+#include <kernel/irq.h>
 #include <kernel/lib.h>
 #include <kernel/memlayout.h>
 #include <kernel/pm.h>
@@ -202,6 +203,7 @@ env_destroy(struct env *e)
 	info_free(e);
 	pm_release_owner(e->id);
 	ipc_abort_peer(e);
+	irq_release(e);
 	e->cap_epoch++;
 	if (e == curenv)
 		curenv = NULL;
@@ -256,6 +258,14 @@ deliver_pending(struct env *e)
 	if (e->pending & PENDING_SLICE_END) {
 		f = (struct exo_upcall_frame){ .type = EXO_UPCALL_SLICE_END };
 		f.arg[0] = SLICE_GRACE_NS;
+		upcall_deliver(e, &f);
+	}
+	for (unsigned line = 0; e->irq_pending; line++) {
+		if (!(e->irq_pending & 1ull << line))
+			continue;
+		e->irq_pending &= ~(1ull << line);
+		f = (struct exo_upcall_frame){ .type = EXO_UPCALL_IRQ };
+		f.arg[0] = line;
 		upcall_deliver(e, &f);
 	}
 	if (e->pending & PENDING_SLICE_START) {

@@ -36,8 +36,10 @@ sys_events_read(exo_cap_t cap, uintptr_t buf, uint64_t n)
 
 	if (err)
 		return err;
-	if (n > RING || !vm_user_range(buf, n * sizeof(struct exo_event)))
+	if (n > RING)
 		return -EXO_EINVAL;
+	if (!vm_user_range(buf, n * sizeof(struct exo_event)))
+		return -EXO_EFAULT;
 	if (head - tail > RING && n) {
 		struct exo_event lost = { arch_clock_ns(), EXO_EV_LOST, 0,
 					  head - tail - RING, 0 };

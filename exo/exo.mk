@@ -7,13 +7,13 @@ KERNEL_SRCS := \
 	exo/env.c \
 	exo/event.c \
 	exo/ipc.c \
+	exo/irq.c \
 	exo/pm.c \
 	exo/printk.c \
 	exo/revoke.c \
 	exo/root.c \
 	exo/sched.c \
 	exo/syscall.c \
-	exo/sys_later.c \
 	exo/sys_mem.c \
 	exo/timer.c \
 	exo/trap.c \

@@ -26,16 +26,12 @@
 struct frame {
 	uint32_t owner;
 	uint32_t flags;
-	union {
-		struct { /* while owner == PM_FREE */
-			uint32_t next;
-			uint32_t prev;
-		};
-		struct {		   /* while allocated */
-			uint32_t mapcount; /* user mappings of this frame */
-			uint32_t epoch;	   /* of PAGES capabilities naming it */
-		};
-	};
+	uint32_t mapcount; /* user mappings of this frame */
+	/* Of PAGES capabilities naming it.  Never reset: bumped when the
+	 * frame is freed, so no capability outlives an allocation. */
+	uint32_t epoch;
+	uint32_t next; /* free list, while owner == PM_FREE */
+	uint32_t prev;
 };
 
 static struct frame *frames;
@@ -82,6 +78,7 @@ place_table(const struct boot_info *bi, uint64_t bytes, uint64_t *pa)
 static void
 free_list_push(uint32_t i)
 {
+	frames[i].epoch++;
 	frames[i].owner = PM_FREE;
 	frames[i].prev = NONE;
 	frames[i].next = free_head;
@@ -104,7 +101,7 @@ free_list_remove(uint32_t i, uint32_t owner)
 		frames[f->next].prev = f->prev;
 	f->owner = owner;
 	f->mapcount = 0;
-	f->epoch = 0;
+	f->next = f->prev = NONE;
 	stats.free--;
 }
 

@@ -247,7 +247,7 @@ vm_unmap_frames(uint64_t pa, uint64_t n, const struct env *keep)
 
 	for (unsigned i = 0; i < NENV; i++) {
 		struct env *e = &envs[i];
-		if (e->state == EXO_ENV_FREE || env_controls(keep, e))
+		if (e->state == EXO_ENV_FREE || e == keep)
 			continue;
 		vm_for_each_leaf(e, unmap_if_in, &r);
 		arch_tlb_flush_asid(e->asid);

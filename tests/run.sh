@@ -102,7 +102,8 @@ mkdir -p "$OUT"
 
 # --- style --------------------------------------------------------------------
 if [ $only_unit = 0 ] && selected style/clang-format; then
-	files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+	files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' \
+		2>/dev/null | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 	[ -n "$files" ] || files=$(find exo bindings tests libos-posix \
 		libos-native drivers bench images -name '*.[ch]' 2>/dev/null)
 	# shellcheck disable=SC2086

@@ -129,7 +129,10 @@ grant_console(exo_envid_t child)
 
 	if (exo_cap_info(exo_console(), &ci) < 0 || ci.type != EXO_CT_CONSOLE)
 		return 0;
-	r = exo_cap_grant(exo_console(), child, EXO_RIGHTS_ALL);
+	/* Use, not authority: without REVOKE or GRANT the child cannot take
+	 * the console from everyone else or pass it on. */
+	r = exo_cap_grant(exo_console(), child,
+			  EXO_RIGHT_READ | EXO_RIGHT_WRITE);
 	return r < 0 ? (int)r : 0;
 }
 

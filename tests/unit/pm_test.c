@@ -37,7 +37,7 @@ reserve(uint64_t base, uint64_t size)
 static uint64_t
 table_frames(uint64_t n)
 {
-	return (n * 16 + PAGE_SIZE - 1) / PAGE_SIZE;
+	return (n * 24 + PAGE_SIZE - 1) / PAGE_SIZE; /* sizeof(struct frame) */
 }
 
 START_TEST(init_single_range)

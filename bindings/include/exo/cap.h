@@ -32,7 +32,7 @@ enum exo_cap_type {
 #define EXO_RIGHT_GRANT (1u << 5)  /* may be granted to another env */
 #define EXO_RIGHT_REVOKE (1u << 6) /* may revoke the object */
 #define EXO_RIGHT_USE (1u << 7)	   /* SLICE, IRQ, MACHINE: bind / use */
-#define EXO_RIGHTS_ALL 0xffu
+#define EXO_RIGHTS_ALL 0xffull
 
 struct exo_cap_info {
 	uint32_t type; /* enum exo_cap_type */

@@ -58,6 +58,8 @@ _Static_assert(sizeof(struct exo_envinfo) <= 4096, "fits one page");
 #define EXO_CAP_CONSOLE 0 /* console read/write */
 #define EXO_CAP_MACHINE 1 /* exo_halt, exo_events_read */
 #define EXO_CAP_SLICES 2  /* first time-slice slot cap; one per slot follows */
+#define EXO_NSLICE 16	  /* time-slice slots per CPU */
+#define EXO_CAP_IRQ (EXO_CAP_SLICES + EXO_NSLICE) /* every IRQ line */
 
 #define EXO_BOOTFS 0x00007f0000000000ull /* where the root sees the initrd */
 

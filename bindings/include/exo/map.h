@@ -19,7 +19,7 @@ struct exo_mapping {
 #define EXO_MAP_MAX 512 /* entries one exo_map / exo_unmap call takes */
 
 /* exo_env_create flags */
-#define EXO_ENV_LINUX 1u /* reflect foreign (Linux) system calls as upcalls */
+#define EXO_ENV_LINUX 1ull /* reflect foreign (Linux) system calls as upcalls */
 
 /* Notification bits: 0..62 (bit 63 would make exo_wait's result look
  * like an error).  Bit 62 has a fixed meaning. */

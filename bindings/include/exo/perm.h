@@ -7,6 +7,6 @@
 #define EXO_PERM_R 1u
 #define EXO_PERM_W 2u
 #define EXO_PERM_X 4u
-#define EXO_PERM_MASK 7u
+#define EXO_PERM_MASK 7ull
 
 #endif

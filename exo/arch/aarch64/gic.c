@@ -4,6 +4,7 @@
  * routed so far; every one is Group 1 and handled by one function.
  */
 #include <kernel/memlayout.h>
+#include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <arch/aarch64.h>
 
@@ -19,6 +20,15 @@
 #define GICD_CTLR_ENABLE (1u << 0 | 1u << 1 | 1u << 4)
 
 /* Redistributor: RD_base frame, then SGI_base 64 KiB later. */
+#define GICD_TYPER 0x0004
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER 0x6000
+#define SPI_LINES_MAX 64 /* shared peripheral interrupts offered as lines */
+
 #define GICR_TYPER 0x0008
 #define GICR_TYPER_VLPIS (1u << 1)
 #define GICR_TYPER_LAST (1u << 4)
@@ -94,6 +104,63 @@ cpu_interface_init(void)
 	isb();
 }
 
+static unsigned spi_lines;
+
+/* Every SPI: group 1, our priority, routed to this CPU, disabled. */
+static void
+spi_init(void)
+{
+	unsigned intids = ((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1) * 32;
+
+	spi_lines = MIN(intids - GIC_PRIVATE, SPI_LINES_MAX);
+	for (unsigned i = 0; i < spi_lines; i++) {
+		uint32_t intid = GIC_PRIVATE + i;
+		mmio_write32(gicd + GICD_ICENABLER + intid / 32 * 4,
+			     1u << intid % 32);
+		*(volatile uint8_t *)(gicd + GICD_IPRIORITYR + intid) =
+			GIC_PRIORITY;
+		*(volatile uint64_t *)(gicd + GICD_IROUTER + intid * 8) =
+			cpu_affinity();
+	}
+	for (unsigned i = GIC_PRIVATE; i < GIC_PRIVATE + spi_lines; i += 32)
+		mmio_write32(gicd + GICD_IGROUPR + i / 32 * 4, 0xffffffff);
+}
+
+unsigned
+arch_irq_lines(void)
+{
+	return spi_lines;
+}
+
+static void
+spi_enable(unsigned line, uint32_t reg)
+{
+	uint32_t intid = GIC_PRIVATE + line;
+
+	assert(line < spi_lines);
+	mmio_write32(gicd + reg + intid / 32 * 4, 1u << intid % 32);
+}
+
+void
+arch_irq_mask(unsigned line)
+{
+	spi_enable(line, GICD_ICENABLER);
+}
+
+void
+arch_irq_unmask(unsigned line)
+{
+	spi_enable(line, GICD_ISENABLER);
+}
+
+/* Set the line pending in the distributor, as its device would; the
+ * distributor keeps it pending while the line is masked. */
+void
+arch_irq_raise(unsigned line)
+{
+	spi_enable(line, GICD_ISPENDR);
+}
+
 void
 gic_init(void)
 {
@@ -102,6 +169,7 @@ gic_init(void)
 	gicd_wait();
 	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ENABLE);
 	gicd_wait();
+	spi_init();
 
 	gicr = find_redistributor((uintptr_t)phys_to_virt(platform.gicr),
 				  platform.gicr_size);
@@ -109,9 +177,10 @@ gic_init(void)
 	mmio_write32(gicr + GICR_ICENABLER0, 0xffffffff);
 	mmio_write32(gicr + GICR_IGROUPR0, 0xffffffff);
 	cpu_interface_init();
-	kprintf("gic: GICv3 distributor 0x%llx, redistributor 0x%llx\n",
+	kprintf("gic: GICv3 distributor 0x%llx, redistributor 0x%llx, "
+		"%u SPI lines\n",
 		(unsigned long long)platform.gicd,
-		(unsigned long long)virt_to_phys((void *)gicr));
+		(unsigned long long)virt_to_phys((void *)gicr), spi_lines);
 }
 
 /* Route private interrupt intid to handler (called with IRQs masked). */
@@ -144,6 +213,12 @@ gic_handle_irq(void)
 
 	if (intid >= GIC_SPURIOUS && intid < GIC_SPURIOUS + 4)
 		return;
+	if (intid >= GIC_PRIVATE && intid - GIC_PRIVATE < spi_lines) {
+		arch_irq_mask(intid - GIC_PRIVATE);
+		write_sysreg(icc_eoir1_el1, intid);
+		irq_fire(intid - GIC_PRIVATE);
+		return;
+	}
 	write_sysreg(icc_eoir1_el1, intid);
 	if (intid < GIC_PRIVATE && handlers[intid])
 		handlers[intid]();

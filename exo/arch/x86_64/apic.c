@@ -4,6 +4,7 @@
  * IOAPICs (every line masked until an IRQ capability routes one).
  */
 #include <kernel/memlayout.h>
+#include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <x86/cpu.h>
 
@@ -24,6 +25,11 @@
 #define IOAPIC_VER 1
 #define IOAPIC_REDTBL 0x10
 #define IOAPIC_MASKED (1u << 16)
+#define IOAPIC_LEVEL (1u << 15)
+#define IOAPIC_ACTIVE_LOW (1u << 13)
+#define IOAPIC_ISA_LINES 16 /* edge, active high; above: PCI, level, low */
+#define LAPIC_ICR_LOW 0x300
+#define ICR_SELF (1u << 18) /* destination shorthand: this CPU */
 
 static volatile uint32_t *lapic;
 
@@ -105,4 +111,77 @@ x86_ioapic_mask_all(uint64_t base)
 		io[IOAPIC_WIN] = 0;
 	}
 	return lines;
+}
+
+/* The IOAPIC whose inputs are the bindable lines (the one at GSI 0). */
+static volatile uint32_t *irq_ioapic;
+static unsigned irq_lines;
+
+static void
+ioapic_write(unsigned reg, uint32_t v)
+{
+	irq_ioapic[IOAPIC_REGSEL] = reg;
+	irq_ioapic[IOAPIC_WIN] = v;
+}
+
+/* Offer the inputs of the IOAPIC at physical base (GSI 0 up) as lines. */
+void
+x86_irq_setup(uint64_t base, unsigned lines)
+{
+	irq_ioapic = phys_to_virt(base);
+	irq_lines = MIN(lines, VEC_IOAPIC_LINES);
+}
+
+unsigned
+arch_irq_lines(void)
+{
+	return irq_lines;
+}
+
+/* The redirection entry of a line: its vector, to this CPU, ISA lines
+ * edge-triggered active high, PCI lines level-triggered active low. */
+static uint32_t
+redirection(unsigned line)
+{
+	uint32_t v = VEC_IOAPIC_BASE + line;
+
+	if (line >= IOAPIC_ISA_LINES)
+		v |= IOAPIC_LEVEL | IOAPIC_ACTIVE_LOW;
+	return v;
+}
+
+void
+arch_irq_mask(unsigned line)
+{
+	assert(line < irq_lines);
+	ioapic_write(IOAPIC_REDTBL + 2 * line,
+		     redirection(line) | IOAPIC_MASKED);
+}
+
+void
+arch_irq_unmask(unsigned line)
+{
+	assert(line < irq_lines);
+	ioapic_write(IOAPIC_REDTBL + 2 * line + 1,
+		     x86_lapic_read(LAPIC_ID) & 0xff000000);
+	ioapic_write(IOAPIC_REDTBL + 2 * line, redirection(line));
+}
+
+/* A self-IPI on the line's vector: it arrives exactly as the device's
+ * interrupt would, without passing the IOAPIC's mask (exo/irq.c keeps a
+ * line that fires while unacknowledged for later). */
+void
+arch_irq_raise(unsigned line)
+{
+	assert(line < irq_lines);
+	x86_lapic_write(LAPIC_ICR_LOW, ICR_SELF | (VEC_IOAPIC_BASE + line));
+}
+
+/* An IOAPIC vector arrived: mask its line, acknowledge, hand it over. */
+void
+x86_irq_interrupt(unsigned line)
+{
+	arch_irq_mask(line);
+	x86_lapic_eoi();
+	irq_fire(line);
 }

@@ -60,6 +60,8 @@ arch_init(const struct boot_info *bi)
 		kprintf("ioapic: 0x%x, id %u, gsi %u-%u, all masked\n",
 			io[i].addr, io[i].id, io[i].gsi_base,
 			io[i].gsi_base + lines - 1);
+		if (io[i].gsi_base == 0)
+			x86_irq_setup(io[i].addr, lines);
 	}
 	x86_clock_calibrate();
 	kprintf("lapic: 0x%lx, id %u, timer %lu Hz\n", x86_lapic_base(),

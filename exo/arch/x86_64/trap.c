@@ -164,11 +164,18 @@ fixup(struct trapframe *tf, uint64_t cr2)
 }
 
 /* Handle an interrupt the kernel knows.  Returns false for a vector it
- * does not expect, true otherwise; *tick is set if the timer ticked. */
+ * does not expect, true otherwise; *tick is set if the timer ticked or an
+ * env's line fired (either may change who runs next). */
 static bool
 interrupt(uint64_t vector, bool *tick)
 {
 	*tick = false;
+	if (vector >= VEC_IOAPIC_BASE &&
+	    vector < VEC_IOAPIC_BASE + arch_irq_lines()) {
+		x86_irq_interrupt((unsigned)(vector - VEC_IOAPIC_BASE));
+		*tick = true;
+		return true;
+	}
 	switch (vector) {
 	case VEC_TIMER:
 		x86_timer_interrupt();

@@ -69,6 +69,20 @@ extern struct fault_info arch_last_fault;
 /* Called by the arch interrupt code; portable (exo/timer.c). */
 void timer_interrupt(void);
 
+/*
+ * Device interrupt lines an env can bind (IRQ capabilities): x86_64 IOAPIC
+ * inputs (GSIs), aarch64 GIC shared peripheral interrupts (INTID - 32).
+ * When a line fires the arch masks it, acknowledges the controller and
+ * calls irq_fire(line) (portable, exo/irq.c); it stays masked until
+ * arch_irq_unmask.
+ */
+unsigned arch_irq_lines(void);
+void arch_irq_mask(unsigned line);
+void arch_irq_unmask(unsigned line);
+/* Make the line fire as if its device had raised it (tests, MACHINE). */
+void arch_irq_raise(unsigned line);
+void irq_fire(unsigned line);
+
 /* ------------------------------------------------------------------------
  * User mode: what envs need.  <arch/trapframe.h> defines struct trapframe
  * (the user registers saved at each kernel entry) and struct arch_env_ctx
@@ -84,7 +98,8 @@ void timer_interrupt(void);
 /* A fresh user context: start at pc with stack sp, arg in the first
  * argument register, interrupts enabled, user privilege. */
 void arch_tf_init(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t arg);
-/* The Exo system call in tf: its number and six argument registers. */
+/* The system call in tf: its number (for an Exo call, less the arch's
+ * base; for a foreign one, the Linux number) and six argument registers. */
 void arch_tf_syscall(const struct trapframe *tf, uint64_t *nr, uint64_t a[6]);
 /* Set the return register (x86_64 rax, aarch64 x0). */
 void arch_tf_set_ret(struct trapframe *tf, uint64_t v);

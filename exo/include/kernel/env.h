@@ -52,7 +52,8 @@ struct env {
 	struct env *ipc_tail;
 	/* Asynchronous upcalls waiting for the env to run (PENDING_*). */
 	unsigned pending;
-	unsigned slice; /* the slot it runs in, if it owns it */
+	uint64_t irq_pending; /* lines whose IRQ upcall is due */
+	unsigned slice;	      /* the slot it runs in, if it owns it */
 	/* Visible revocation (exo/revoke.c): owned frames to keep at most,
 	 * and by when; deadline 0 when no request is open. */
 	uint64_t revoke_keep;
@@ -79,6 +80,7 @@ __noreturn void env_run(struct env *e);
 #define PENDING_REVOKE 1u
 #define PENDING_SLICE_START 2u
 #define PENDING_SLICE_END 4u
+#define PENDING_IRQ 8u
 
 /* Frames e owns itself (not its kernel-owned tables and info page). */
 static inline uint64_t

@@ -20,8 +20,8 @@ void vm_destroy(struct env *e);
 int vm_map(struct env *e, uint64_t va, uint64_t pa, unsigned perms);
 int vm_unmap(struct env *e, uint64_t va);
 int vm_lookup(struct env *e, uint64_t va, uint64_t *pa, unsigned *perms);
-/* Remove every mapping of frames [pa, pa + n pages) from envs other than
- * `keep` and the envs it controls. */
+/* Remove every mapping of frames [pa, pa + n pages) from every env but
+ * `keep` (their owner). */
 void vm_unmap_frames(uint64_t pa, uint64_t n, const struct env *keep);
 bool vm_user_range(uint64_t va, uint64_t len);
 

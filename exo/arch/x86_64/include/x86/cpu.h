@@ -30,7 +30,8 @@
 #define VEC_XM 19
 #define VEC_EXCEPTIONS 32
 #define VEC_PIC_BASE 0x20    /* legacy 8259, remapped and masked */
-#define VEC_IOAPIC_BASE 0x30 /* IOAPIC lines, all masked for now */
+#define VEC_IOAPIC_BASE 0x30 /* IOAPIC lines (IRQ bindings) */
+#define VEC_IOAPIC_LINES 64
 #define VEC_TIMER 0xf0
 #define VEC_SPURIOUS 0xff
 #define IDT_ENTRIES 256
@@ -254,6 +255,8 @@ uint64_t x86_lapic_base(void);
 void x86_lapic_init(void);
 void x86_lapic_eoi(void);
 unsigned x86_ioapic_mask_all(uint64_t base);
+void x86_irq_setup(uint64_t base, unsigned lines);
+void x86_irq_interrupt(unsigned line);
 /* Note the TSC at boot: arch_clock_ns() counts from here. */
 void x86_clock_boot(void);
 void x86_clock_calibrate(void);
