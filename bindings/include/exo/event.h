@@ -27,4 +27,6 @@ struct exo_event {
 	uint64_t a, b;
 };
 
+_Static_assert(sizeof(struct exo_event) == 32, "exo_event layout");
+
 #endif

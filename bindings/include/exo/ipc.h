@@ -12,4 +12,6 @@ struct exo_msg {
 	uint64_t w[4];
 };
 
+_Static_assert(sizeof(struct exo_msg) == 32, "exo_msg layout");
+
 #endif

@@ -16,6 +16,8 @@ struct exo_mapping {
 	uint64_t perms; /* EXO_PERM_R, optionally | EXO_PERM_W | EXO_PERM_X */
 };
 
+_Static_assert(sizeof(struct exo_mapping) == 24, "exo_mapping layout");
+
 #define EXO_MAP_MAX 512 /* entries one exo_map / exo_unmap call takes */
 
 /* exo_env_create flags */
