@@ -25,12 +25,13 @@ BEGIN {
 
 /^[ \t]*(#|$)/ { next }
 {
-	nr = $1; name = $2; raw = 0
-	if (name ~ /^@/) { raw = 1; name = substr(name, 2) }
+	nr = $1; name = $2; raw = 0; slow = 0
+	if (name ~ /^@/) { raw = 1; slow = 1; name = substr(name, 2) }
+	if (name ~ /^!/) { slow = 1; name = substr(name, 2) }
 	if (nr in seen_nr) { print "duplicate number " nr > "/dev/stderr"; exit 1 }
 	seen_nr[nr] = 1
 	args = $0
-	sub(/^[ \t]*[0-9]+[ \t]+@?[a-z_0-9]+[ \t]*/, "", args)
+	sub(/^[ \t]*[0-9]+[ \t]+[@!]?[a-z_0-9]+[ \t]*/, "", args)
 	n = 0
 	if (args != "") {
 		n = split(args, parts, ",")
@@ -57,6 +58,8 @@ BEGIN {
 			printf ",\n\t\t\t    (uint64_t)(uintptr_t)%s", an[i]
 		printf ");\n}\n"
 	} else if (out == "kernel") {
+		if (!slow)
+			fast[++nf] = NAME
 		if (raw) {
 			proto[++np] = sprintf("long sys_%s(const uint64_t *a);", name)
 			call[np] = sprintf("\tcase EXO_SYS_%s:\n\t\treturn sys_%s(a);", NAME, name)
@@ -86,6 +89,11 @@ END {
 		print "\tswitch (nr) {"
 		for (i = 1; i <= np; i++) print call[i]
 		print "\tdefault:\n\t\treturn -EXO_ENOSYS;\n\t}\n}"
+		print "\n/* Whether call nr may take the fast path (no '!' or '@'). */"
+		print "static inline bool\nsyscall_is_fast(uint64_t nr)\n{"
+		print "\tswitch (nr) {"
+		for (i = 1; i <= nf; i++) print "\tcase EXO_SYS_" fast[i] ":"
+		print "\t\treturn true;\n\tdefault:\n\t\treturn false;\n\t}\n}"
 		print "\n#endif"
 	}
 }

@@ -207,6 +207,7 @@ env_destroy(struct env *e)
 	e->cap_epoch++;
 	if (e == curenv)
 		curenv = NULL;
+	e->live = NULL;
 	e->state = EXO_ENV_FREE;
 	e->id = 0;
 	if (!parent) {
@@ -235,7 +236,7 @@ env_notify(struct env *e, uint64_t bits)
 	e->info->notify_pending &= ~got;
 	e->wait_mask = 0;
 	e->wait_deadline = UINT64_MAX;
-	arch_tf_set_ret(&e->tf, got);
+	arch_tf_set_ret(env_tf(e), got);
 	e->state = e->info->state = EXO_ENV_RUNNABLE;
 }
 
@@ -280,8 +281,14 @@ deliver_pending(struct env *e)
 void
 env_run(struct env *e)
 {
+	struct trapframe *tf;
+
 	assert(e->state == EXO_ENV_RUNNABLE);
 	if (e != curenv) {
+		if (curenv && curenv->live) {
+			curenv->tf = *curenv->live;
+			curenv->live = NULL;
+		}
 		arch_env_ctx_switch(curenv ? &curenv->ctx : NULL, &e->ctx);
 		curenv = e;
 		e->info->counters.slices++;
@@ -289,5 +296,7 @@ env_run(struct env *e)
 	arch_as_activate(e->pt_root, e->asid);
 	if (e->pending)
 		deliver_pending(e);
-	arch_return_to_user(&e->tf);
+	tf = env_tf(e);
+	e->live = NULL;
+	arch_return_to_user(tf);
 }

@@ -21,7 +21,7 @@ static void
 set_words(struct env *to, const uint64_t w[4])
 {
 	for (unsigned i = 0; i < 4; i++)
-		arch_tf_set_arg(&to->tf, i + 1, w[i]);
+		arch_tf_set_arg(env_tf(to), i + 1, w[i]);
 }
 
 static void
@@ -36,7 +36,7 @@ static void
 wake(struct env *e, uint64_t ret)
 {
 	e->ipc_state = IPC_NONE;
-	arch_tf_set_ret(&e->tf, ret);
+	arch_tf_set_ret(env_tf(e), ret);
 	e->state = e->info->state = EXO_ENV_RUNNABLE;
 }
 
@@ -138,7 +138,7 @@ sys_ipc_reply_wait(const uint64_t *a)
 	s = dequeue(self);
 	if (s) {
 		for (unsigned i = 0; i < 4; i++)
-			w[i] = arch_tf_arg(&s->tf, i + 1);
+			w[i] = arch_tf_arg(env_tf(s), i + 1);
 		deliver(s, self, w);
 		return SYSCALL_DONE;
 	}

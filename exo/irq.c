@@ -47,7 +47,7 @@ irq_fire(unsigned line)
 		/* In exo_wait: it returns 0, and the upcall comes first. */
 		e->wait_mask = 0;
 		e->wait_deadline = UINT64_MAX;
-		arch_tf_set_ret(&e->tf, 0);
+		arch_tf_set_ret(env_tf(e), 0);
 		e->state = e->info->state = EXO_ENV_RUNNABLE;
 	}
 }

@@ -62,7 +62,7 @@ sched_tick(void)
 			continue;
 		e->wait_mask = 0;
 		e->wait_deadline = UINT64_MAX;
-		arch_tf_set_ret(&e->tf, 0);
+		arch_tf_set_ret(env_tf(e), 0);
 		e->state = e->info->state = EXO_ENV_RUNNABLE;
 	}
 	revoke_tick(now);

@@ -25,11 +25,30 @@ syscall_handle(struct env *e)
 	uint64_t nr, a[6];
 	long ret;
 
-	arch_tf_syscall(&e->tf, &nr, a);
+	arch_tf_syscall(env_tf(e), &nr, a);
 	e->info->counters.syscalls++;
 	ret = syscall_dispatch(nr, a);
 	if (ret != SYSCALL_DONE && curenv == e)
-		arch_tf_set_ret(&e->tf, (uint64_t)ret);
+		arch_tf_set_ret(env_tf(e), (uint64_t)ret);
+}
+
+/*
+ * The fast path.  The arch's system call entry calls this first, having
+ * saved only what the C calling convention does not preserve, with no trap
+ * frame.  A call syscall_is_fast() accepts (bindings/syscalls.tbl: it
+ * neither blocks, nor switches envs, nor touches the caller's saved
+ * registers, nor leaves it an upcall to deliver) runs here: returns true
+ * with *ret, and the arch returns to user mode at once.  Otherwise false:
+ * the arch builds the trap frame and takes the full path.
+ */
+bool
+syscall_try_fast(uint64_t nr, const uint64_t *a, uint64_t *ret)
+{
+	if (!syscall_is_fast(nr))
+		return false;
+	curenv->info->counters.syscalls++;
+	*ret = (uint64_t)syscall_dispatch(nr, a);
+	return true;
 }
 
 /* The env `id` names, if the caller controls it. */
@@ -77,7 +96,7 @@ sys_env_start(exo_envid_t env, uint64_t pc, uint64_t sp, uint64_t arg)
 	if (pc < EXO_USER_MIN || pc >= EXO_USER_END || sp > EXO_USER_END ||
 	    sp < EXO_USER_MIN)
 		return -EXO_EINVAL;
-	arch_tf_init(&e->tf, pc, sp, arg);
+	arch_tf_init(env_tf(e), pc, sp, arg);
 	e->state = e->info->state = EXO_ENV_RUNNABLE;
 	return 0;
 }
@@ -139,7 +158,7 @@ sys_yield(exo_envid_t to)
 {
 	struct env *e = to ? env_lookup(to) : NULL;
 
-	arch_tf_set_ret(&curenv->tf, 0);
+	arch_tf_set_ret(env_tf(curenv), 0);
 	sched_yield_to(e);
 	return SYSCALL_DONE;
 }
@@ -288,6 +307,6 @@ sys_upcall_return(const uint64_t *a)
 
 	if (arch_copy_from_user(&f, a[0], sizeof(f)))
 		return -EXO_EFAULT;
-	arch_tf_from_regs(&curenv->tf, &f.regs);
+	arch_tf_from_regs(env_tf(curenv), &f.regs);
 	return SYSCALL_DONE;
 }

@@ -48,7 +48,7 @@ user_fault(struct env *e, const struct trap_info *ti)
 	kprintf("exo: env %x: unhandled %s at 0x%lx, pc 0x%lx (code 0x%lx); "
 		"destroyed\n",
 		e->id, name, (unsigned long)ti->addr,
-		(unsigned long)arch_tf_pc(&e->tf), (unsigned long)ti->code);
+		(unsigned long)arch_tf_pc(env_tf(e)), (unsigned long)ti->code);
 	env_destroy(e);
 }
 
@@ -62,7 +62,7 @@ foreign_syscall(struct env *e)
 	struct exo_upcall_frame f = { .type = EXO_UPCALL_SYSCALL };
 	uint64_t nr, a[6];
 
-	arch_tf_syscall(&e->tf, &nr, a);
+	arch_tf_syscall(env_tf(e), &nr, a);
 	if (e->linux_abi && upcall_deliver(e, &f) == 0) {
 		e->info->counters.foreign++;
 		return;
@@ -75,7 +75,7 @@ foreign_syscall(struct env *e)
 		if (nr < FOREIGN_LOGGED)
 			foreign_logged[nr / 8] |= 1u << (nr % 8);
 	}
-	arch_tf_set_ret(&e->tf, (uint64_t)-LINUX_ENOSYS);
+	arch_tf_set_ret(env_tf(e), (uint64_t)-LINUX_ENOSYS);
 }
 
 void
@@ -83,8 +83,8 @@ trap_from_user(struct trapframe *tf, const struct trap_info *ti)
 {
 	struct env *e = curenv;
 
-	assert(e);
-	e->tf = *tf;
+	assert(e && !e->live);
+	e->live = tf;
 	switch (ti->kind) {
 	case TRAP_SYSCALL:
 		syscall_handle(e);

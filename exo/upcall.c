@@ -22,7 +22,7 @@
 int
 upcall_deliver(struct env *e, struct exo_upcall_frame *f)
 {
-	uint64_t sp = arch_tf_sp(&e->tf), top = e->upcall_stack, at;
+	uint64_t sp = arch_tf_sp(env_tf(e)), top = e->upcall_stack, at;
 
 	if (!e->upcall_entry)
 		return -EXO_ENOENT;
@@ -33,10 +33,10 @@ upcall_deliver(struct env *e, struct exo_upcall_frame *f)
 	at &= ~15ull;
 	if (at < top - UPCALL_STACK_SPAN || !vm_user_range(at, sizeof(*f)))
 		return -EXO_EFAULT;
-	arch_tf_to_regs(&e->tf, &f->regs);
+	arch_tf_to_regs(env_tf(e), &f->regs);
 	if (arch_copy_to_user(at, f, sizeof(*f)))
 		return -EXO_EFAULT;
-	arch_tf_init(&e->tf, e->upcall_entry, at, at);
+	arch_tf_init(env_tf(e), e->upcall_entry, at, at);
 	e->info->counters.upcalls++;
 	event_log(EXO_EV_UPCALL, e->id, f->type, 0);
 	return 0;

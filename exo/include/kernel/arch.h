@@ -159,6 +159,11 @@ struct trap_info {
 	uint64_t code;	/* as in struct exo_upcall_frame */
 };
 
+/* Portable (exo/syscall.c): an Exo system call may first be offered to
+ * syscall_try_fast(nr, args, &ret) before any trap frame exists (see
+ * there); if it declines, the arch builds the frame and goes on to
+ * trap_from_user as for any other entry. */
+
 /* Portable (exo/trap.c): every entry from user mode lands here, after the
  * arch code saved the user registers in *tf (on the kernel stack). */
 __noreturn void trap_from_user(struct trapframe *tf,

@@ -24,7 +24,11 @@ struct cap {
 };
 
 struct env {
-	struct trapframe tf;	 /* user registers while not running */
+	/* User registers.  While the env is current they stay where its last
+	 * kernel entry saved them (live, on the kernel stack) and are copied
+	 * into tf only when another env runs: use env_tf(). */
+	struct trapframe tf;
+	struct trapframe *live;
 	struct arch_env_ctx ctx; /* FP/SIMD and thread pointers */
 	exo_envid_t id;		 /* slot | generation << 16; 0 when free */
 	exo_envid_t parent;	 /* 0 for the root env */
@@ -66,6 +70,13 @@ _Static_assert(NENV <= EXO_MAX_ASID, "every env slot needs its own ASID");
 
 extern struct env envs[NENV];
 extern struct env *curenv;
+
+/* e's saved user registers, wherever they are. */
+static inline struct trapframe *
+env_tf(struct env *e)
+{
+	return e->live ? e->live : &e->tf;
+}
 
 struct env *env_lookup(exo_envid_t id);
 bool env_controls(const struct env *c, const struct env *t);

@@ -17,6 +17,7 @@
 struct env;
 
 void syscall_handle(struct env *e);
+bool syscall_try_fast(uint64_t nr, const uint64_t *a, uint64_t *ret);
 
 #include <kernel/syscall_gen.h>
 

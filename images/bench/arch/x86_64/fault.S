@@ -1,0 +1,13 @@
+/*
+ * bench_fault: load from address 0 (never mapped); the upcall handler
+ * resumes at bench_fault_done.
+ */
+	.text
+	.globl bench_fault, bench_fault_insn, bench_fault_done
+bench_fault:
+	xorl %eax, %eax
+bench_fault_insn:
+	movb (%rax), %al
+bench_fault_done:
+	ret
+	.section .note.GNU-stack, "", @progbits
