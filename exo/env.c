@@ -52,6 +52,23 @@ env_controls(const struct env *c, const struct env *t)
 	return false;
 }
 
+/*
+ * The env `id` names, for a caller that controls it: 0 and *out,
+ * -EXO_ENOENT (no such env) or -EXO_EPERM (not the caller's to command).
+ */
+long
+env_controlled(exo_envid_t id, struct env **out)
+{
+	struct env *e = env_lookup(id);
+
+	if (!e)
+		return -EXO_ENOENT;
+	if (!env_controls(curenv, e))
+		return -EXO_EPERM;
+	*out = e;
+	return 0;
+}
+
 int
 env_charge(struct env *e, uint64_t frames)
 {

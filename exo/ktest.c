@@ -59,8 +59,9 @@ static void
 list_cases(void)
 {
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
-		kprintf("CASE %s%s\n", t->name,
-			t->flags & KTEST_F_PANICS ? " panics" : "");
+		kprintf("CASE %s %s%s\n", t->name,
+			t->flags & KTEST_F_PANICS ? "panics" : "pass",
+			t->flags & KTEST_F_ICOUNT ? " icount" : "");
 	finish(HALT_SUCCESS);
 }
 

@@ -13,24 +13,11 @@
 #include <kernel/syscall.h>
 #include <kernel/vm.h>
 
-static long
-target(exo_envid_t id, struct env **out)
-{
-	struct env *e = env_lookup(id);
-
-	if (!e)
-		return -EXO_ENOENT;
-	if (!env_controls(curenv, e))
-		return -EXO_EPERM;
-	*out = e;
-	return 0;
-}
-
 long
 sys_page_alloc(exo_envid_t env, uint64_t pa)
 {
 	struct env *e;
-	long err = target(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;
@@ -50,7 +37,7 @@ long
 sys_page_free(exo_envid_t env, uint64_t pa)
 {
 	struct env *e;
-	long err = target(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;
@@ -104,7 +91,7 @@ sys_map(exo_envid_t env, uintptr_t vec, uint64_t n)
 {
 	struct env *e;
 	struct exo_mapping m;
-	long err = target(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;
@@ -125,7 +112,7 @@ sys_unmap(exo_envid_t env, uintptr_t vas, uint64_t n)
 {
 	struct env *e;
 	uint64_t va;
-	long err = target(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;

@@ -51,20 +51,6 @@ syscall_try_fast(uint64_t nr, const uint64_t *a, uint64_t *ret)
 	return true;
 }
 
-/* The env `id` names, if the caller controls it. */
-static long
-controlled(exo_envid_t id, struct env **out)
-{
-	struct env *e = env_lookup(id);
-
-	if (!e)
-		return -EXO_ENOENT;
-	if (!env_controls(curenv, e))
-		return -EXO_EPERM;
-	*out = e;
-	return 0;
-}
-
 long
 sys_env_self(void)
 {
@@ -87,7 +73,7 @@ long
 sys_env_start(exo_envid_t env, uint64_t pc, uint64_t sp, uint64_t arg)
 {
 	struct env *e;
-	long err = controlled(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;
@@ -105,7 +91,7 @@ long
 sys_env_destroy(exo_envid_t env)
 {
 	struct env *e;
-	long err = controlled(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;
@@ -129,7 +115,7 @@ long
 sys_env_set_upcall(exo_envid_t env, uint64_t entry, uint64_t stack_top)
 {
 	struct env *e;
-	long err = controlled(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;
@@ -146,7 +132,7 @@ long
 sys_env_info(exo_envid_t env, uintptr_t out)
 {
 	struct env *e;
-	long err = controlled(env, &e);
+	long err = env_controlled(env, &e);
 
 	if (err)
 		return err;

@@ -33,18 +33,21 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-OUT=build/test-results
+OUT=${TEST_OUT:-build/test-results} # logs and results of this run
 CASE_TIMEOUT=${CASE_TIMEOUT:-60}
 
 # --- one in-QEMU case (run in parallel through xargs) ------------------------
-# --case ARCH IMAGE NAME KIND: KIND is "pass" (expects PASS NAME and status
-# 0), "panics" (expects a PANIC line and status 2) or "boot" (expects the
-# banner and status 0 from a production image; IMAGE may be iso:FILE).
+# --case ARCH IMAGE NAME KIND [icount]: KIND is "pass" (expects PASS NAME
+# and status 0), "panics" (expects a PANIC line and status 2), "boot"
+# (expects the banner and status 0 from a production image; IMAGE may be
+# iso:FILE) or "image" (a demo image runs to its end); "icount" boots in
+# the deterministic mode.
 run_case() {
-	local arch=$1 image=$2 name=$3 kind=$4
+	local arch=$1 image=$2 name=$3 kind=$4 mode=${5:-}
 	local log="$OUT/$arch/$name.log" res="$OUT/$arch/$name.res"
 	local args=(--arch "$arch" --timeout "$CASE_TIMEOUT")
 	local tname=${name#user/} # user-mode cases run in the test root env
+	[ "$mode" = icount ] && args+=(--icount)
 	mkdir -p "$(dirname "$log")"
 	case "$image" in
 	iso:*) args+=(--iso "${image#iso:}") ;;
@@ -192,9 +195,9 @@ for arch in $arches; do
 		report "FAIL $arch/list: the test kernel did not list its cases (status $rc; log: $OUT/$arch/list.log)"
 		continue
 	fi
-	while read -r _ name flag; do
+	while read -r _ name kind mode; do
 		selected "$arch/$name" || continue
-		echo "$arch $timg $name ${flag:-pass}" >>"$jobfile"
+		echo "$arch $timg $name ${kind:-pass}${mode:+ $mode}" >>"$jobfile"
 	done <"$OUT/$arch/cases"
 
 	# User-mode cases: the production kernel with the test root env.

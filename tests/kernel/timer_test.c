@@ -27,13 +27,12 @@ KTEST(clock_monotonic)
 }
 
 /*
- * Ticks at TIMER_HZ over 200 ms of the reference clock.  Never more than
- * 10 % too many; up to 25 % too few, because an emulator that is itself
- * descheduled by a loaded host drops periodic timer interrupts it is late
- * for rather than delivering them in a burst (seen under TCG with two
- * guests on two host cores).
+ * Ticks at TIMER_HZ over 200 ms of the reference clock, within 10 %.  An
+ * emulator descheduled by a loaded host drops periodic interrupts it is
+ * late for, so the runner boots this case in icount mode (deterministic
+ * guest time); on real hardware the tolerance is generous.
  */
-KTEST(timer_rate)
+KTEST_ICOUNT(timer_rate)
 {
 	uint64_t start_ticks, ticks, t0;
 	uint64_t expect = WINDOW_NS * TIMER_HZ / 1000000000ull;
@@ -46,15 +45,15 @@ KTEST(timer_rate)
 	ticks = timer_ticks - start_ticks;
 	arch_timer_stop();
 	arch_irq_disable();
-	if (ticks < expect * 3 / 4 || ticks > expect * 11 / 10)
+	if (ticks < expect * 9 / 10 || ticks > expect * 11 / 10)
 		ktest_fail(__FILE__, __LINE__,
-			   "%llu ticks in 200 ms, expected %llu -25%%/+10%%",
+			   "%llu ticks in 200 ms, expected %llu +- 10%%",
 			   (unsigned long long)ticks,
 			   (unsigned long long)expect);
 }
 
 /* Stopping the timer stops the interrupts. */
-KTEST(timer_stop)
+KTEST_ICOUNT(timer_stop)
 {
 	uint64_t t0, ticks;
 

@@ -1,6 +1,6 @@
 /*
  * IPC messages: four words in registers (exo_ipc_call and
- * exo_ipc_reply_wait, in <exo/arch/ipc.h>).  Bulk data goes through shared
+ * exo_ipc_reply_wait, in <exo/syscall.h>).  Bulk data goes through shared
  * pages.
  */
 #ifndef EXO_IPC_H

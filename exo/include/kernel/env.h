@@ -80,6 +80,7 @@ env_tf(struct env *e)
 
 struct env *env_lookup(exo_envid_t id);
 bool env_controls(const struct env *c, const struct env *t);
+long env_controlled(exo_envid_t id, struct env **out);
 int env_create(struct env *parent, uint64_t quota, unsigned flags,
 	       struct env **out);
 void env_destroy(struct env *e);

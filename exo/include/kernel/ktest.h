@@ -3,8 +3,8 @@
  *
  * The test kernel reads "test=NAME" from its command line, runs that case
  * and prints exactly one line, "PASS NAME" or "FAIL NAME: why", then
- * "EXO-TEST-END" and halts.  "test=list" prints "CASE NAME [panics]" for
- * every case; "test=all" runs them all in one boot.  A case declared with
+ * "EXO-TEST-END" and halts.  "test=list" prints "CASE NAME [panics]
+ * [icount]" for every case; "test=all" runs them all in one boot.  A case declared with
  * KTEST_PANICS is expected to end in a kernel panic: tests/run.sh counts it
  * as passed only if the machine stops with the panic status, which is how
  * the runner proves that a panic is reported as a failure and never hangs.
@@ -21,6 +21,7 @@ struct ktest {
 };
 
 #define KTEST_F_PANICS 1u
+#define KTEST_F_ICOUNT 2u /* needs the deterministic clock (timing tests) */
 
 #define KTEST_DEFINE(tname, tflags)                                            \
 	static void ktest_fn_##tname(void);                                    \
@@ -34,6 +35,10 @@ struct ktest {
 
 #define KTEST(tname) KTEST_DEFINE(tname, 0)
 #define KTEST_PANICS(tname) KTEST_DEFINE(tname, KTEST_F_PANICS)
+/* A case that measures time against the timer: tests/run.sh boots it in
+ * QEMU's icount mode, where a loaded host cannot make the emulated timer
+ * drop interrupts. */
+#define KTEST_ICOUNT(tname) KTEST_DEFINE(tname, KTEST_F_ICOUNT)
 
 /* Record a failure of the running case (the first one wins). */
 void ktest_fail(const char *file, int line, const char *fmt, ...)

@@ -1,6 +1,7 @@
 /*
- * x86_64 stubs for the calls whose results come back in several registers
- * (bindings/syscalls.tbl marks them with '@').  The four message words
+ * x86_64 system call sequence for the calls whose results come back in
+ * several registers (bindings/syscalls.tbl marks them with '@'; the
+ * stubs are in exo/syscall.h).  The four message words
  * travel in rsi, rdx, r10 and r8 both ways (system call argument registers
  * 1..4); rdi names the endpoint or the env to reply to.
  */
@@ -9,6 +10,7 @@
 
 #include <exo/arch/syscall.h>
 #include <exo/ipc.h>
+#include <exo/types.h>
 #include <exo/syscall_nr.h>
 
 static inline long
@@ -28,30 +30,6 @@ exo__ipc(uint64_t nr, uint64_t a0, struct exo_msg *m)
 	m->w[2] = r10;
 	m->w[3] = r8;
 	return ret;
-}
-
-/* Call the env named by ep with m; the reply replaces m.  Returns 0 or an
- * error (-EXO_ENOENT if the callee died). */
-static inline long
-exo_ipc_call(exo_cap_t ep, struct exo_msg *m)
-{
-	return exo__ipc(EXO_SYS_IPC_CALL, ep, m);
-}
-
-/* Reply m to env `to` (0: nobody), then wait for the next call, whose
- * words replace m.  Returns the caller's env id, or an error. */
-static inline long
-exo_ipc_reply_wait(exo_envid_t to, struct exo_msg *m)
-{
-	return exo__ipc(EXO_SYS_IPC_REPLY_WAIT, to, m);
-}
-
-/* Resume the registers saved in an upcall frame (never returns unless
- * the frame cannot be read). */
-static inline long
-exo_upcall_return(const void *frame)
-{
-	return exo_syscall1(EXO_SYS_UPCALL_RETURN, (uint64_t)(uintptr_t)frame);
 }
 
 #endif
