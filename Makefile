@@ -5,6 +5,8 @@
 #   make run                     boot the demo image in QEMU
 #   make test                    host unit tests + in-QEMU tests, both arches
 #   make iso                     GRUB multiboot2 ISO (x86_64)
+#   make bench                   Exo against Linux in the same QEMU (bench/)
+#   make measure                 the core's first figures, icount mode
 #   make gdb                     QEMU halted with its gdb stub + gdb-multiarch
 #   make deps                    install the Debian packages the build needs
 #   make format | clean | compile_commands.json
@@ -45,6 +47,11 @@ include exo/exo.mk
 include bindings/bindings.mk
 include tests/user/user.mk
 include images/images.mk
+include libos-posix/posix.mk
+include libos-native/native.mk
+include bench/exo.mk
+include tests/native/native.mk
+include images/porting/porting.mk
 include bench/linux.mk
 
 all: kernel-images

@@ -56,20 +56,22 @@ $(LIBEXO_OBJS): bindings/bindings.mk mk/toolchain.mk
 DEPFILES += $(LIBEXO_OBJS:.o=.d)
 
 # --- user programs ----------------------------------------------------------
-# $(call user_program,OUT,SRCS): link the program OUT (a path under
-# $(BUILD)) from SRCS (.c/.S) with crt0 and libexo.
+# $(call user_program,OUT,SRCS[,LIBS[,CFLAGS]]): link the program OUT (a
+# path under $(BUILD)) from SRCS (.c/.S) with crt0, the static libraries
+# LIBS (a library OS) and libexo; SRCS get CFLAGS on top of UCFLAGS.
 uobjs = $(patsubst %,$(BUILD)/user/%.o,$(basename $(1)))
 
 define user_program_rule
-$(1): $$(LIBEXO_CRT0) $$(call uobjs,$(2)) $$(LIBEXO)
+$(1): $$(LIBEXO_CRT0) $$(call uobjs,$(2)) $(3) $$(LIBEXO)
 	$$(call msg,ULD,$$@)
 	@mkdir -p $$(dir $$@)
 	$(Q)$$(LD) $$(ULDFLAGS) -o $$@ $$(LIBEXO_CRT0) $$(call uobjs,$(2)) \
-		$$(LIBEXO)
+		$(3) $$(LIBEXO)
+$$(call uobjs,$(2)): UCFLAGS += $(4)
 $$(call uobjs,$(2)): bindings/bindings.mk mk/toolchain.mk
 DEPFILES += $$(patsubst %.o,%.d,$$(call uobjs,$(2)))
 endef
-user_program = $(eval $(call user_program_rule,$(1),$(2)))
+user_program = $(eval $(call user_program_rule,$(1),$(2),$(3),$(4)))
 
 # $(call initrd_rule,ARCHIVE,DIR,FILES): a cpio (newc) archive of FILES
 # (names relative to DIR, no directories), as the kernel reads it.

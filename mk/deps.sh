@@ -7,7 +7,8 @@ PKGS="make gcc libc6-dev binutils gcc-aarch64-linux-gnu binutils-aarch64-linux-g
 libc6-dev-arm64-cross
 qemu-system-x86 qemu-system-arm qemu-system-data
 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
-musl-tools gdb-multiarch check pkg-config clang-format git ca-certificates"
+musl-tools gdb-multiarch check pkg-config clang-format git ca-certificates
+gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

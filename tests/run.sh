@@ -46,13 +46,20 @@ run_case() {
 	local arch=$1 image=$2 name=$3 kind=$4 mode=${5:-}
 	local log="$OUT/$arch/$name.log" res="$OUT/$arch/$name.res"
 	local args=(--arch "$arch" --timeout "$CASE_TIMEOUT")
-	local tname=${name#user/} # user-mode cases run in the test root env
+	local tname=$name expect=
+	case $name in # user/X and native/X are X in their own test root env
+	user/* | native/*) tname=${name#*/} ;;
+	esac
 	[ "$mode" = icount ] && args+=(--icount)
 	mkdir -p "$(dirname "$log")"
 	case "$image" in
 	iso:*) args+=(--iso "${image#iso:}") ;;
 	uefi:*) args+=(--iso "${image#uefi:}" --uefi) ;;
-	*,*) args+=(--kernel "${image%,*}" --initrd "${image#*,}") ;;
+	*,*)
+		args+=(--kernel "${image%,*}" --initrd "${image#*,}")
+		expect=${image#*,}
+		expect=${expect%.cpio}.expect
+		;;
 	*) args+=(--kernel "$image") ;;
 	esac
 	[ "$kind" = pass ] || [ "$kind" = panics ] && args+=(--append "test=$tname")
@@ -63,8 +70,15 @@ run_case() {
 	pass) [ $rc -eq 0 ] && grep -qx "PASS $tname" "$log" && ok=1 ;;
 	panics) [ $rc -eq 2 ] && grep -q '^PANIC: ' "$log" && ok=1 ;;
 	boot) [ $rc -eq 0 ] && grep -q '^Exo .*booted by' "$log" && ok=1 ;;
-	image) [ $rc -eq 0 ] && grep -q '^root: the image is done' "$log" &&
-		! grep -q 'panic' "$log" && ok=1 ;;
+	image)
+		[ $rc -eq 0 ] && grep -q '^root: the image is done' "$log" &&
+			! grep -q 'panic' "$log" && ok=1
+		# An image may list lines it must print (images/porting/).
+		if [ $ok = 1 ] && [ -f "$expect" ] &&
+			! sh tests/porting/check.sh "$expect" "$log" 2>"$log.why"; then
+			ok=0
+		fi
+		;;
 	esac
 	if [ $ok = 0 ]; then
 		why=$(grep -m1 "^FAIL $tname" "$log")
@@ -77,12 +91,16 @@ run_case() {
 		esac
 		[ "$kind" = boot ] && [ $rc -eq 0 ] && why="no boot banner"
 		[ "$kind" = image ] && [ $rc -eq 0 ] && why="the image did not finish cleanly"
+		[ -s "$log.why" ] && why=$(cat "$log.why")
 	fi
 	if [ $ok = 1 ]; then
 		echo "PASS $arch/$name" >"$res"
 	else
 		echo "FAIL $arch/$name: $why (log: $log)" >"$res"
 	fi
+	# An image that checks things itself reports each as its own case.
+	[ "$kind" = image ] && grep -E '^(PASS|FAIL) [^ :]+' "$log" |
+		sed -E "s@^(PASS|FAIL) @\1 $arch/$name/@" >>"$res"
 }
 if [ -n "${exec_case+x}" ]; then
 	run_case "${exec_case[@]}"
@@ -162,6 +180,31 @@ if [ $only_unit = 1 ]; then
 fi
 
 # --- in-QEMU cases ------------------------------------------------------------
+# root_cases ARCH KERNEL PREFIX INITRD: queue the cases a test root env in
+# build/ARCH/INITRD lists (test=list), named ARCH/PREFIX/NAME.
+root_cases() {
+	local arch=$1 img=$2 prefix=$3 rd=build/$1/$4
+	local list="$OUT/$arch/$prefix-list.log" rc name kind
+
+	if [ ! -f "$rd" ]; then
+		report "FAIL $arch/$prefix/list: $rd missing (run 'make test')"
+		return
+	fi
+	sh mk/qemu.sh --arch "$arch" --kernel "$img" --initrd "$rd" \
+		--append test=list --timeout "$CASE_TIMEOUT" </dev/null \
+		>"$list" 2>&1
+	rc=$?
+	tr -d '\r' <"$list" | grep '^CASE ' >"$list.cases"
+	if [ $rc -ne 0 ] || [ ! -s "$list.cases" ]; then
+		report "FAIL $arch/$prefix/list: the test root env did not list its cases (status $rc; log: $list)"
+		return
+	fi
+	while read -r _ name kind; do
+		selected "$arch/$prefix/$name" || continue
+		echo "$arch $img,$rd $prefix/$name ${kind:-pass}" >>"$jobfile"
+	done <"$list.cases"
+}
+
 jobfile="$OUT/jobs"
 : >"$jobfile"
 for arch in $arches; do
@@ -200,31 +243,18 @@ for arch in $arches; do
 		echo "$arch $timg $name ${kind:-pass}${mode:+ $mode}" >>"$jobfile"
 	done <"$OUT/$arch/cases"
 
-	# User-mode cases: the production kernel with the test root env.
-	rd=build/$arch/test-initrd.cpio
-	if [ ! -f "$rd" ]; then
-		report "FAIL $arch/user/list: $rd missing (run 'make test')"
-		continue
-	fi
-	sh mk/qemu.sh --arch "$arch" --kernel "$img" --initrd "$rd" \
-		--append test=list --timeout "$CASE_TIMEOUT" </dev/null \
-		>"$OUT/$arch/user-list.log" 2>&1
-	rc=$?
-	tr -d '\r' <"$OUT/$arch/user-list.log" | grep '^CASE ' >"$OUT/$arch/user-cases"
-	if [ $rc -ne 0 ] || [ ! -s "$OUT/$arch/user-cases" ]; then
-		report "FAIL $arch/user/list: the test root env did not list its cases (status $rc; log: $OUT/$arch/user-list.log)"
-		continue
-	fi
-	while read -r _ name flag; do
-		selected "$arch/user/$name" || continue
-		echo "$arch $img,$rd user/$name ${flag:-pass}" >>"$jobfile"
-	done <"$OUT/$arch/user-cases"
+	# User-mode cases (tests/user/) and libos-native's (tests/native/):
+	# the production kernel with their own test root env.
+	root_cases "$arch" "$img" user test-initrd.cpio
+	root_cases "$arch" "$img" native native-test-initrd.cpio
 done
 
 xargs -P "$jobs" -L 1 bash tests/run.sh --case <"$jobfile"
 while read -r arch _ name _; do
 	if [ -f "$OUT/$arch/$name.res" ]; then
-		report "$(cat "$OUT/$arch/$name.res")"
+		while IFS= read -r line; do
+			report "$line"
+		done <"$OUT/$arch/$name.res"
 	else
 		report "FAIL $arch/$name: the runner lost this case"
 	fi

@@ -78,9 +78,9 @@ peer_start(enum bench_role role, uint64_t frame_quota, struct peer *p)
 	err = slot = exo_cap_grant(self_cap, sp.env,
 				   EXO_RIGHT_CALL | EXO_RIGHT_NOTIFY);
 	if (err >= 0)
-		err = cap = exo_cap_env(sp.env, EXO_RIGHT_CALL |
-						       EXO_RIGHT_NOTIFY |
-						       EXO_RIGHT_GRANT);
+		err = cap =
+			exo_cap_env(sp.env, EXO_RIGHT_CALL | EXO_RIGHT_NOTIFY |
+						    EXO_RIGHT_GRANT);
 	if (err >= 0)
 		err = exo_map(sp.env, &m, 1);
 	if (err >= 0)
@@ -98,13 +98,9 @@ peer_start(enum bench_role role, uint64_t frame_quota, struct peer *p)
 }
 
 void
-peer_reap(struct peer *p)
+peer_stop(struct peer *p)
 {
-	struct exo_envinfo info;
-
-	while (exo_env_info(p->env, &info) == 0 &&
-	       info.state != EXO_ENV_DEAD)
-		exo_wait(EXO_NOTIFY_CHILD, UINT64_MAX);
+	exo_env_destroy(p->env);
 	exo_cap_drop(p->cap);
 }
 
@@ -140,8 +136,8 @@ setup(void)
 	    exo_bootfs_find("nop", &bench_nop_elf))
 		exo_panic("bench: no peer or nop in the bootfs; boot the "
 			  "bench image with root=bench");
-	r = exo_cap_env(EXO_ENVID_SELF, EXO_RIGHT_CALL | EXO_RIGHT_NOTIFY |
-						EXO_RIGHT_GRANT);
+	r = exo_cap_env(EXO_ENVID_SELF,
+			EXO_RIGHT_CALL | EXO_RIGHT_NOTIFY | EXO_RIGHT_GRANT);
 	if (r < 0)
 		exo_panic("bench: no capability for itself: %s",
 			  exo_strerror(r));
@@ -227,6 +223,8 @@ main(uint64_t arg)
 	for (unsigned i = 0; i < NBENCHES; i++)
 		bench_run(&benches[i]);
 	exo_printf("BENCH_END\n");
+	/* The line tests/run.sh looks for in every image it boots. */
+	exo_printf("root: the image is done\n");
 	exo_halt(EXO_CAP_MACHINE, 0);
 	return 0;
 }

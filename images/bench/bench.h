@@ -15,22 +15,23 @@
  * its ENV capability for the driver (call, notify) is in the next bytes.
  */
 enum bench_role {
-	ROLE_ECHO = 1,	 /* answer IPC calls until one carries BENCH_STOP */
-	ROLE_NOTIFY = 2, /* answer each BIT_PING with BIT_PONG until BIT_STOP */
+	ROLE_ECHO = 1,	 /* answer every IPC call */
+	ROLE_NOTIFY = 2, /* answer each BIT_PING with BIT_PONG */
 	ROLE_RING = 3,	 /* drain a ring described in the parameter page */
 };
+
+/* The echo and notify peers run until the driver destroys them. */
 
 #define BENCH_ARG(role, slot) ((uint64_t)(role) | (uint64_t)(slot) << 8)
 #define BENCH_ARG_ROLE(arg) ((arg)&0xff)
 #define BENCH_ARG_SLOT(arg) ((exo_cap_t)((arg) >> 8))
-#define BENCH_STOP 0x53544f50u /* IPC word 0 that ends an echo peer */
 
 /* Notification bits, clear of the low ones a library OS may use. */
 #define BIT_PING (1ull << 50)
 #define BIT_PONG (1ull << 51)
-#define BIT_STOP (1ull << 52)
-#define BIT_SINK (1ull << 53)  /* sent to a peer that never waits on it */
-#define BIT_READY (1ull << 54) /* the ring peer is attached */
+#define BIT_SINK (1ull << 52)  /* sent to a peer that never waits on it */
+#define BIT_GO (1ull << 53)    /* the ring peer may start a run */
+#define BIT_READY (1ull << 54) /* the ring peer is waiting for data */
 #define BIT_DONE (1ull << 55)  /* the ring peer received everything */
 
 /*
@@ -47,6 +48,9 @@ struct bench_param {
 	uint64_t ring_notify_bit;
 	uint64_t ring_msgs; /* messages the ring peer receives */
 };
+
+/* The ring role (native_ops.c's peer half, peer_ring.c). */
+int peer_ring(exo_cap_t driver);
 
 static inline volatile struct bench_param *
 bench_param(void)

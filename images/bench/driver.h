@@ -19,8 +19,8 @@ struct peer {
 /* Start the peer program in a new env with role and frame_quota frames;
  * the parameter page is mapped in it.  0 or a negative error. */
 long peer_start(enum bench_role role, uint64_t frame_quota, struct peer *p);
-/* Wait for p's env to die (it ends by itself) and drop its capability. */
-void peer_reap(struct peer *p);
+/* Destroy p's env (if it has not ended by itself) and drop the capability. */
+void peer_stop(struct peer *p);
 
 /* Print why the running benchmark failed; returns BENCH_FAILED. */
 uint64_t bench_fail(const char *what, long err);

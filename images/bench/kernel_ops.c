@@ -39,10 +39,7 @@ bench_ipc_rtt(long n)
 	for (long i = 0; i < n && !err; i++)
 		err = exo_ipc_call(p.cap, &m);
 	t = bench_now() - t0;
-	m.w[0] = BENCH_STOP;
-	if (!err)
-		err = exo_ipc_call(p.cap, &m);
-	peer_reap(&p);
+	peer_stop(&p);
 	return err ? bench_fail("exo_ipc_call", err) : t;
 }
 
@@ -63,8 +60,7 @@ bench_notify_rtt(long n)
 			err = exo_wait(BIT_PONG, UINT64_MAX);
 	}
 	t = bench_now() - t0;
-	exo_notify(p.cap, BIT_STOP);
-	peer_reap(&p);
+	peer_stop(&p);
 	return err < 0 ? bench_fail("exo_notify/exo_wait", err) : t;
 }
 
@@ -83,8 +79,7 @@ bench_notify_one_way(long n)
 	for (long i = 0; i < n && !err; i++)
 		err = exo_notify(p.cap, BIT_SINK);
 	t = bench_now() - t0;
-	exo_notify(p.cap, BIT_STOP);
-	peer_reap(&p);
+	peer_stop(&p);
 	return err ? bench_fail("exo_notify", err) : t;
 }
 
@@ -130,8 +125,8 @@ uint64_t
 bench_fault_upcall_rtt(long n)
 {
 	uint64_t t0, t;
-	long err = exo_upcall_init(skip_fault, upcall_stack,
-				   sizeof(upcall_stack));
+	long err =
+		exo_upcall_init(skip_fault, upcall_stack, sizeof(upcall_stack));
 
 	if (err)
 		return bench_fail("exo_upcall_init", err);

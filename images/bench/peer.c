@@ -4,7 +4,7 @@
  */
 #include "bench.h"
 
-/* Answer every call at once; the call carrying BENCH_STOP is the last. */
+/* Answer every call at once, until the driver destroys this env. */
 static int
 echo(void)
 {
@@ -18,27 +18,20 @@ echo(void)
 			exo_panic("peer: exo_ipc_reply_wait: %s",
 				  exo_strerror(r));
 		from = (exo_envid_t)r;
-		if (m.w[0] == BENCH_STOP)
-			break;
 	}
-	/* The last reply, without waiting for another call. */
-	return exo_ipc_reply_wait(from, &m) < 0 ? 0 : 1;
 }
 
-/* Answer each BIT_PING with BIT_PONG until BIT_STOP; never wait on
- * BIT_SINK, which the one-way benchmark sends. */
+/* Answer each BIT_PING with BIT_PONG, until the driver destroys this
+ * env; never wait on BIT_SINK, which the one-way benchmark sends. */
 static int
 ping_pong(exo_cap_t driver)
 {
 	for (;;) {
-		long bits = exo_wait(BIT_PING | BIT_STOP, UINT64_MAX);
+		long bits = exo_wait(BIT_PING, UINT64_MAX);
 
 		if (bits < 0)
 			exo_panic("peer: exo_wait: %s", exo_strerror(bits));
-		if (bits & BIT_STOP)
-			return 0;
-		if (bits & BIT_PING)
-			exo_notify(driver, BIT_PONG);
+		exo_notify(driver, BIT_PONG);
 	}
 }
 

@@ -24,26 +24,10 @@ USER_SRCS_fuzz := tests/user/fuzz.c
 USER_SRCS_hostile := tests/user/hostile.c \
 	$(sort $(wildcard tests/user/arch/$(ARCH)/hostile/*.c))
 
-uobjs = $(patsubst %,$(BUILD)/user/%.o,$(basename $(1)))
-
-define user_prog_rule
-USER_OBJS_$(1) := $$(call uobjs,$$(USER_SRCS_$(1)))
-$(USER_TEST_DIR)/$(1): $$(LIBEXO_CRT0) $$(USER_OBJS_$(1)) $$(LIBEXO)
-	$$(call msg,ULD,$$@)
-	@mkdir -p $$(dir $$@)
-	$(Q)$$(LD) $$(ULDFLAGS) -o $$@ $$(LIBEXO_CRT0) $$(USER_OBJS_$(1)) \
-		$$(LIBEXO)
-$$(USER_OBJS_$(1)): tests/user/user.mk bindings/bindings.mk mk/toolchain.mk
-DEPFILES += $$(USER_OBJS_$(1):.o=.d)
-endef
-$(foreach p,$(USER_PROGS),$(eval $(call user_prog_rule,$(p))))
-
+$(foreach p,$(USER_PROGS),\
+	$(call user_program,$(USER_TEST_DIR)/$(p),$(USER_SRCS_$(p))))
 # newc, names without a directory: the kernel starts the file `root`.
-$(USER_TEST_INITRD): $(addprefix $(USER_TEST_DIR)/,$(USER_PROGS))
-	$(call msg,CPIO,$@)
-	$(Q)cd $(USER_TEST_DIR) && printf '%s\n' $(USER_PROGS) | \
-		cpio -o -H newc --quiet --reproducible > $(abspath $@).tmp
-	$(Q)mv $@.tmp $@
+$(eval $(call initrd_rule,$(USER_TEST_INITRD),$(USER_TEST_DIR),$(USER_PROGS)))
 
 .PHONY: test-initrd
 test-initrd: $(USER_TEST_INITRD)

@@ -5,7 +5,6 @@
  * env (EL0): each exception is classified for trap_from_user(), and
  * nothing the env does prints or panics.
  */
-#include <exo/arch/syscall.h>
 #include <exo/error.h>
 #include <exo/upcall.h>
 #include <kernel/arch.h>
@@ -290,18 +289,16 @@ classify_abort(const struct trapframe *tf, bool exec, struct trap_info *ti)
 }
 
 /*
- * svc #EXO_SVC_IMM is an Exo call, svc #0 a Linux one; any other
- * immediate is an illegal instruction, reported like every fault with the
- * pc at the instruction itself (ELR points past an svc).
+ * svc #0 is a Linux system call; any other immediate is an illegal
+ * instruction, reported like every fault with the pc at the instruction
+ * itself (ELR points past an svc).  svc #EXO_SVC_IMM never gets here: its
+ * ESR is fixed (the ISS is the immediate alone), so the vector sends it
+ * to the system call path in vectors.S and on to aarch64_svc_trap().
  */
 static void
 classify_svc(struct trapframe *tf, struct trap_info *ti)
 {
-	uint64_t imm = ESR_SVC_IMM(tf->esr);
-
-	if (imm == EXO_SVC_IMM) {
-		ti->kind = TRAP_SYSCALL;
-	} else if (imm == 0) {
+	if (ESR_SVC_IMM(tf->esr) == 0) {
 		ti->kind = TRAP_FOREIGN_SYSCALL;
 	} else {
 		ti->fault = EXO_FAULT_ILLEGAL;
@@ -386,5 +383,17 @@ aarch64_user_trap(struct trapframe *tf, unsigned kind)
 	default:
 		unexpected(tf, kind);
 	}
+	trap_from_user(tf, &ti);
+}
+
+/*
+ * An Exo system call that syscall_try_fast() declined, its frame complete
+ * (vectors.S decoded the ESR already).
+ */
+void
+aarch64_svc_trap(struct trapframe *tf)
+{
+	struct trap_info ti = { .kind = TRAP_SYSCALL, .code = tf->esr };
+
 	trap_from_user(tf, &ti);
 }

@@ -267,14 +267,15 @@ x86_trap_user(struct trapframe *tf)
 	trap_from_user(tf, &ti);
 }
 
-/* A `syscall` from user mode: an Exo call if rax is in Exo's range. */
+/* A `syscall` from user mode: an Exo call if rax is in Exo's range.  The
+ * trap_info structs are constants: this is on every slow system call. */
 void
 x86_syscall(struct trapframe *tf)
 {
-	struct trap_info ti = {
-		.kind = x86_exo_call(tf->rax) ? TRAP_SYSCALL
-					      : TRAP_FOREIGN_SYSCALL,
+	static const struct trap_info exo = { .kind = TRAP_SYSCALL };
+	static const struct trap_info foreign = {
+		.kind = TRAP_FOREIGN_SYSCALL,
 	};
 
-	trap_from_user(tf, &ti);
+	trap_from_user(tf, x86_exo_call(tf->rax) ? &exo : &foreign);
 }

@@ -9,6 +9,7 @@
 #include <kernel/arch.h>
 #include <kernel/lib.h>
 #include <kernel/printk.h>
+#include <kernel/syscall.h>
 #include <x86/cpu.h>
 
 /* What user code may keep in RFLAGS: the arithmetic flags, DF, TF (single
@@ -36,8 +37,13 @@ _Static_assert(offsetof(struct x86_percpu, kstack_top) == PERCPU_KSTACK,
 	       "PERCPU_KSTACK");
 _Static_assert(offsetof(struct x86_percpu, user_rsp) == PERCPU_USER_RSP,
 	       "PERCPU_USER_RSP");
+_Static_assert(offsetof(struct x86_percpu, user_rip) == PERCPU_USER_RIP,
+	       "PERCPU_USER_RIP");
+
+_Static_assert(EXO_SYS_MAX < 64, "x86_fast_calls has a bit per call");
 
 struct x86_features x86_features;
+uint64_t x86_fast_calls;
 
 /* 48-bit virtual addresses: bits 63..47 all equal. */
 static bool
@@ -90,6 +96,10 @@ x86_user_init(void)
 	write_cr4((read_cr4() & ~CR4_OSXSAVE) | cr4);
 	x86_as_init();
 
+	/* The fast-path test of the syscall entry (vectors.S). */
+	for (uint64_t nr = 0; nr <= EXO_SYS_MAX; nr++)
+		if (syscall_is_fast(nr))
+			x86_fast_calls |= 1ULL << nr;
 	wrmsr(MSR_STAR, (uint64_t)GDT_KDATA << 48 | (uint64_t)GDT_KCODE << 32);
 	wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
 	wrmsr(MSR_SFMASK, SFMASK);
@@ -332,7 +342,8 @@ arch_return_to_user(struct trapframe *tf)
 {
 	struct trapframe *top = (struct trapframe *)x86_percpu.kstack_top - 1;
 
-	arch_irq_disable();
+	/* cli inline: this is on every slow system call's way out. */
+	__asm__ volatile("cli" ::: "memory");
 	tf->cs = USER_CS;
 	tf->ss = USER_SS;
 	tf->rflags = (tf->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;

@@ -9,11 +9,13 @@
  * (TSS.rsp0), swaps in the kernel GS base and goes to x86_trap_user(),
  * which never returns: the way out is arch_return_to_user().
  *
- * The syscall entry builds the same frame by hand.  Between swapgs and the
- * switch to the kernel stack, and on the way out between swapgs and
+ * The syscall entry first offers an Exo call to the fast path, and
+ * otherwise builds the same frame by hand.  Between swapgs and the switch
+ * to the kernel stack, and on the way out between swapgs and
  * sysretq/iretq, interrupts are off; an NMI or #DF there runs on its own
  * IST stack and (for now) only ever panics, so it never needs GS.
  */
+#include <exo/arch/syscall.h>
 #include <x86/asm.h>
 
 #define EXO_EFAULT 4
@@ -106,14 +108,86 @@ from_user:
 
 /*
  * syscall from user mode: %rcx = user rip, %r11 = user rflags, and
- * SFMASK has cleared IF, DF, TF, AC and NT.  The frame goes at the top of
- * the kernel stack, tagged VEC_SYSCALL; x86_syscall() never returns.
+ * SFMASK has cleared IF, DF, TF, AC and NT.  Interrupts stay off until
+ * sysretq or the full path's return.
+ *
+ * The fast path: an Exo call whose bit is set in x86_fast_calls goes to
+ * syscall_try_fast(nr, a, &ret) without a trap frame.  (The mask is
+ * syscall_is_fast() precomputed, so that the calls that take the full
+ * path pay a few instructions for the test, not a C call.)  The entry
+ * saves only the registers the ABI promises the user and the C code may
+ * clobber: the six arguments, pushed so that they form the array a[0..5]
+ * (rdi, rsi, rdx, r10, r8, r9), rax, whose slot receives ret, and r11;
+ * rip and rsp wait in per-CPU slots.  rbx, rbp and r12-r15 stay in the
+ * CPU, preserved by the C code itself (so rbp is the user's: a backtrace
+ * taken here stops at it, as frame_ok() refuses any address outside the
+ * kernel image).  syscall_try_fast() writes ret only when it returns
+ * true, so if it declines, every saved register comes back as the user
+ * left it and the full path builds its frame from them.
+ *
+ * sysretq to a non-canonical rip would fault in kernel mode with the
+ * user's rsp.  A user rip is at most 2^47 (the end of a syscall
+ * instruction in the last user page), so bit 47 alone tells; such a call
+ * takes the full path, whose way out turns it into the env's #GP.
+ * rflags go back exactly as the user had them: r11 holds only flags CPL 3
+ * can set.
  */
+#define FAST_RAX 48             /* the rax (result) slot, above a[0..5] */
+
+.macro pop_fast
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %r10
+	popq %r8
+	popq %r9
+	popq %rax
+	popq %r11
+.endm
+
 	.globl x86_syscall_entry
 x86_syscall_entry:
 	swapgs
 	movq %rsp, %gs:PERCPU_USER_RSP
 	movq %gs:PERCPU_KSTACK, %rsp
+	movq %rcx, %gs:PERCPU_USER_RIP
+	leaq -EXO_SYSCALL_BASE(%rax), %rcx
+	cmpq $64, %rcx
+	jae syscall_full        /* foreign: rcx >= X86_EXO_CALLS, unsigned */
+	btq %rcx, x86_fast_calls(%rip)
+	jnc syscall_full
+	btq $47, %gs:PERCPU_USER_RIP
+	jc syscall_full
+	pushq %r11
+	pushq %rax
+	pushq %r9
+	pushq %r8
+	pushq %r10
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi              /* 8 words pushed: %rsp is 16-byte aligned */
+	movq %rcx, %rdi
+	movq %rsp, %rsi
+	leaq FAST_RAX(%rsp), %rdx
+	call syscall_try_fast
+	testb %al, %al
+	jz syscall_declined
+	pop_fast
+	movq %gs:PERCPU_USER_RIP, %rcx
+	movq %gs:PERCPU_USER_RSP, %rsp
+	swapgs
+	sysretq
+
+/*
+ * The full path.  Every user register is as the syscall left it but rcx
+ * (its value, the user rip, is in PERCPU_USER_RIP) and rsp (in
+ * PERCPU_USER_RSP).  The frame goes at the top of the kernel stack,
+ * tagged VEC_SYSCALL; x86_syscall() never returns.
+ */
+syscall_declined:
+	pop_fast
+syscall_full:
+	movq %gs:PERCPU_USER_RIP, %rcx
 	pushq $USER_SS
 	pushq %gs:PERCPU_USER_RSP
 	pushq %r11

@@ -1,7 +1,7 @@
 /*
  * libos-native: the thinnest useful library OS on libexo.  The contract
- * the benchmarks and docs/PORTING.md build on; libos-native/*.c implement
- * it.  Everything runs in one env; "threads" are user-level.
+ * the benchmarks and docs/PORTING.md build on; the .c files in libos-native/
+ * implement it.  Everything runs in one env; "threads" are user-level.
  *
  * Call nat_init() first (main() of a program linked with libnative.a).
  * Functions that return int give 0 or a negative EXO_E* error.
@@ -21,6 +21,7 @@
 #ifndef NATIVE_NATIVE_H
 #define NATIVE_NATIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <exo/libexo.h>
@@ -38,6 +39,11 @@
 int nat_init(void);
 /* Leave cleanly: every thread stops, the env exits with status. */
 __attribute__((noreturn)) void nat_exit(int status);
+/* Faults the library does not resolve (demand-zero, copy-on-write) go
+ * to fn, if set: it returns true if it handled the fault (it may change
+ * f->regs to resume elsewhere), false to end the env with a message. */
+typedef bool nat_fault_fn(struct exo_upcall_frame *f);
+void nat_set_fault_hook(nat_fault_fn *fn);
 
 /* --- memory ---------------------------------------------------------- */
 /* A zeroed page of the env's own (allocated and mapped): NULL if none.
@@ -52,6 +58,9 @@ void nat_free(void *p);
  * allocated, zeroed and mapped by the fault handler on first touch.
  * NULL if the reservation table is full. */
 void *nat_dz_reserve(size_t len);
+/* (The kernel does not upcall for its own accesses: a system call that
+ * writes into a page not yet touched, or still shared copy-on-write,
+ * fails with -EXO_EFAULT.  Write to such a buffer once first.) */
 /* Give back the frames behind [p, p + len) of a reserved or cloned range
  * (page-aligned); it reads as zeros again.  0 or an error. */
 int nat_dz_release(void *p, size_t len);
@@ -127,5 +136,7 @@ struct nat_ring *nat_ring_attach(const struct nat_ring_desc *desc,
  * thread when full / empty).  0 or an error. */
 int nat_ring_send(struct nat_ring *r, const void *msg);
 int nat_ring_recv(struct nat_ring *r, void *msg);
+/* The ring's message size in bytes. */
+size_t nat_ring_msg_size(const struct nat_ring *r);
 
 #endif

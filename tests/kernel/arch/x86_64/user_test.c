@@ -2,7 +2,8 @@
  * x86_64 user-mode support checked from kernel mode: the CPU set-up, the
  * page-table entry helpers, user copies on a hand-made address space
  * (bounds, faults, the read-only self-map, SMAP), register frames and
- * their sanitising, and the per-env FP/SIMD and segment-base switch.
+ * their sanitising, the system call entry's fast-path mask, and the
+ * per-env FP/SIMD and segment-base switch.
  */
 #include <exo/error.h>
 #include <exo/memlayout.h>
@@ -12,6 +13,7 @@
 #include <kernel/memlayout.h>
 #include <kernel/pm.h>
 #include <kernel/printk.h>
+#include <kernel/syscall.h>
 #include <x86/cpu.h>
 
 #define VA_RW 0x400000UL /* two pages, then an unmapped one */
@@ -342,6 +344,24 @@ KTEST(x86_trapframe)
 	arch_tf_from_regs(&tf, &r);
 	KT_ASSERT_EQ(tf.rip, 0);
 	wrmsr(MSR_FS_BASE, fs);
+}
+
+/* The syscall entry sends a call to syscall_try_fast() exactly when
+ * syscall_is_fast() would accept it, over every Exo call number. */
+KTEST(x86_fast_call_mask)
+{
+	uint64_t nr;
+
+	KT_ASSERT(x86_fast_calls >> EXO_SYS_ENV_SELF & 1);
+	for (nr = 0; nr < X86_EXO_CALLS; nr++) {
+		bool masked = nr < 64 && (x86_fast_calls >> nr & 1);
+
+		if (masked != syscall_is_fast(nr)) {
+			ktest_fail(__FILE__, __LINE__, "call %lu: mask %d",
+				   (unsigned long)nr, masked);
+			return;
+		}
+	}
 }
 
 static uint32_t

@@ -89,9 +89,11 @@ void timer_init(void);
 
 /* trap.c: C entries from the vectors; kind is the vector slot (0-15).
  * aarch64_trap() handles entries from EL1, aarch64_user_trap() those from
- * EL0 (slots 8-11) and ends in trap_from_user(). */
+ * EL0 (slots 8-11) and ends in trap_from_user(); aarch64_svc_trap() takes
+ * the Exo calls the fast path in vectors.S declined. */
 void aarch64_trap(struct trapframe *tf, unsigned kind);
 __noreturn void aarch64_user_trap(struct trapframe *tf, unsigned kind);
+__noreturn void aarch64_svc_trap(struct trapframe *tf);
 
 /* user.c: EL0 state (FP/SIMD, EL0 access controls, PAN) at arch_init(). */
 void user_init(void);

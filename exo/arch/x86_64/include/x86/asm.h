@@ -26,6 +26,10 @@
 #define VEC_SYSCALL 0x100
 #define VEC_RESTORE 0x101
 
+/* Exo calls are `syscall` with rax in [EXO_SYSCALL_BASE, EXO_SYSCALL_BASE +
+ * X86_EXO_CALLS); any other rax is a foreign (Linux) call. */
+#define X86_EXO_CALLS 0x10000
+
 /* Offsets in struct trapframe (arch/trapframe.h). */
 #define TF_VECTOR (15 * 8)
 #define TF_RIP (17 * 8)
@@ -37,5 +41,6 @@
 /* Offsets in struct x86_percpu (x86/cpu.h), reached through %gs. */
 #define PERCPU_KSTACK 0
 #define PERCPU_USER_RSP 8
+#define PERCPU_USER_RIP 16
 
 #endif

@@ -95,15 +95,15 @@
  * code; the offsets vectors.S uses are in x86/asm.h. */
 struct x86_percpu {
 	uint64_t kstack_top; /* where entries from user mode start */
-	uint64_t user_rsp;   /* the syscall entry's scratch slot */
+	uint64_t user_rsp;   /* the syscall entry's scratch slots: user rsp */
+	uint64_t user_rip;   /* and, on its fast path, user rip */
 };
 
-/* Exo system calls are `syscall` with rax in [EXO_SYSCALL_BASE,
- * EXO_SYSCALL_BASE + 0x10000); any other rax is a foreign one. */
+/* Whether a `syscall` with this rax is an Exo call (x86/asm.h). */
 static inline bool
 x86_exo_call(uint64_t rax)
 {
-	return rax - EXO_SYSCALL_BASE < 0x10000;
+	return rax - EXO_SYSCALL_BASE < X86_EXO_CALLS;
 }
 
 static inline uint8_t
@@ -209,6 +209,10 @@ extern struct x86_features x86_features;
 void x86_user_init(void);
 __noreturn void x86_syscall(struct trapframe *tf);
 __noreturn void x86_trap_user(struct trapframe *tf);
+
+/* Bit nr set: Exo call nr may take the syscall entry's fast path (the
+ * generated syscall_is_fast(), as one word for vectors.S; user.c). */
+extern uint64_t x86_fast_calls;
 
 /* vectors.S: the syscall entry point; the two ways back to user mode, from
  * a frame at the top of the kernel stack; re-entry of x86_trap_user()

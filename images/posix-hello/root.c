@@ -1,0 +1,265 @@
+/*
+ * The root env of the posix-hello image: it runs unmodified static Linux
+ * programs on libos-posix one after the other, each in its own env,
+ * capturing what they write, and checks their output and exit status.
+ * Every case prints "PASS posix/NAME" or "FAIL posix/NAME: why"; the
+ * image halts with success only if every case passed.
+ */
+#include <stdbool.h>
+#include <exo/fmt.h>
+#include <exo/libexo.h>
+#include <exo/string.h>
+#include <posix/launch.h>
+
+#define FILE_WINDOW 0x00007d0000000000ull /* files, POSIX_FILE_MAX apart */
+#define LAUNCH_WINDOW 0x00007c0000000000ull
+#define MAX_FILES 16
+#define QUOTA 8192		   /* frames per process: 32 MiB */
+#define TIMEOUT_NS 20000000000ull  /* per case */
+#define EXITED(code) ((code) << 8) /* Linux wait status */
+#define SIGNALED(sig) (sig)
+
+struct test {
+	const char *name;
+	const char *file; /* in the initrd */
+	const char *argv[6];
+	const char *out; /* exact output, or with prefix_only its start */
+	int32_t status;
+	bool prefix_only;
+	unsigned nosys_logs; /* "not supported" lines the libOS must log */
+};
+
+static const struct test tests[] = {
+	{ .name = "hello",
+	  .file = "hello",
+	  .argv = { "hello" },
+	  .out = "hello, world\n" },
+	{ .name = "args",
+	  .file = "args",
+	  .argv = { "args", "one", "two words" },
+	  .out = "argc 3\nargv[1] one\nargv[2] two words\nenv HOME=/\n"
+		 "env TERM=dumb\nauxv ok\n" },
+	{ .name = "mem", .file = "mem", .argv = { "mem" }, .out = "mem ok\n" },
+	{ .name = "tls",
+	  .file = "tls",
+	  .argv = { "tls" },
+	  .out = "tls 42 43\n" },
+	{ .name = "pie", .file = "pie", .argv = { "pie" }, .out = "pie ok\n" },
+	{ .name = "exit-status",
+	  .file = "status",
+	  .argv = { "status" },
+	  .out = "",
+	  .status = EXITED(42) },
+	{ .name = "segv",
+	  .file = "segv",
+	  .argv = { "segv" },
+	  .out = "",
+	  .status = SIGNALED(11) },
+	{ .name = "errors",
+	  .file = "errors",
+	  .argv = { "errors" },
+	  .out = "errors ok\n",
+	  .nosys_logs = 1 },
+	{ .name = "busybox-echo",
+	  .file = "busybox",
+	  .argv = { "busybox", "echo", "hello" },
+	  .out = "hello\n" },
+	{ .name = "busybox-uname",
+	  .file = "busybox",
+	  .argv = { "busybox", "uname", "-a" },
+	  .out = "Exo exo 0.1.0 libos-posix " EXO_ARCH,
+	  .prefix_only = true },
+	{ .name = "busybox-true",
+	  .file = "busybox",
+	  .argv = { "busybox", "true" },
+	  .out = "" },
+	{ .name = "busybox-false",
+	  .file = "busybox",
+	  .argv = { "busybox", "false" },
+	  .out = "",
+	  .status = EXITED(1) },
+};
+
+static const char *const envp[] = { "HOME=/", "TERM=dumb", NULL };
+
+/* Initrd files copied into frames of ours, so processes can share them. */
+static struct {
+	const char *name;
+	struct posix_file f;
+} files[MAX_FILES];
+static unsigned nfiles;
+
+/* The file called name, copied once: 0 or an error. */
+static int
+file(const char *name, const struct posix_file **f)
+{
+	struct exo_cpio_file cf;
+	int r;
+
+	for (unsigned i = 0; i < nfiles; i++) {
+		if (!strcmp(files[i].name, name)) {
+			*f = &files[i].f;
+			return 0;
+		}
+	}
+	if (nfiles == MAX_FILES)
+		return -EXO_ENOMEM;
+	r = exo_bootfs_find(name, &cf);
+	if (!r)
+		r = posix_file_copy(cf.data, cf.size,
+				    FILE_WINDOW + nfiles * POSIX_FILE_MAX,
+				    &files[nfiles].f);
+	if (r < 0)
+		return r;
+	files[nfiles].name = name;
+	*f = &files[nfiles++].f;
+	return 0;
+}
+
+static bool
+alive(exo_envid_t env)
+{
+	struct exo_envinfo info;
+
+	return exo_env_info(env, &info) == 0;
+}
+
+/* Wait for env to die; false (and it is destroyed) after TIMEOUT_NS. */
+static bool
+wait_exit(exo_envid_t env)
+{
+	uint64_t deadline = (uint64_t)exo_clock_ns() + TIMEOUT_NS;
+
+	while (alive(env)) {
+		uint64_t now = (uint64_t)exo_clock_ns();
+
+		if (now >= deadline) {
+			exo_env_destroy(env);
+			return false;
+		}
+		exo_wait(EXO_NOTIFY_CHILD, deadline - now);
+	}
+	return true;
+}
+
+/* Print text[0..len) line by line under the case, as the program wrote
+ * it (untrusted bytes: written, never interpreted). */
+static void
+show(const char *prefix, const char *text, uint64_t len)
+{
+	while (len) {
+		const char *nl = text;
+		uint64_t n;
+
+		while (nl < text + len && *nl != '\n')
+			nl++;
+		n = (uint64_t)(nl - text);
+		exo_printf("%s", prefix);
+		exo_cons_write(exo_console(), text, n);
+		exo_printf("\n");
+		n = n < len ? n + 1 : n;
+		text += n;
+		len -= n;
+	}
+}
+
+/* How many lines of log[0..len) report a call failed with -ENOSYS. */
+static unsigned
+nosys_lines(const char *log, uint64_t len)
+{
+	static const char mark[] = ": -ENOSYS";
+	unsigned n = 0;
+
+	for (uint64_t i = 0; i + sizeof(mark) - 1 <= len; i++)
+		n += !memcmp(log + i, mark, sizeof(mark) - 1);
+	return n;
+}
+
+/* Why the finished case failed, or NULL. */
+static const char *
+verdict(const struct test *t, const struct posix_proc *p)
+{
+	const struct posix_launch *b = p->blk;
+	uint64_t out = b->out_len < POSIX_OUT_MAX ? b->out_len : POSIX_OUT_MAX;
+	uint64_t log = b->log_len < POSIX_LOG_MAX ? b->log_len : POSIX_LOG_MAX;
+	uint64_t want = strlen(t->out);
+
+	if (!b->exited)
+		return "the process died without exiting";
+	if (b->wait_status != t->status)
+		return "wrong exit status";
+	if (out < want || memcmp(p->out, t->out, want) ||
+	    (!t->prefix_only && out != want))
+		return "wrong output";
+	if (nosys_lines(b->log, log) != t->nosys_logs)
+		return "wrong number of -ENOSYS log lines";
+	return NULL;
+}
+
+/* Run one case: true if it passed. */
+static bool
+run(const struct test *t, const void *libos, uint64_t libos_size)
+{
+	const struct posix_file *prog = NULL;
+	int r = file(t->file, &prog);
+	char path[64];
+	struct posix_cmd cmd = {
+		.libos = libos,
+		.libos_size = libos_size,
+		.prog = prog,
+		.path = path,
+		.argv = t->argv,
+		.envp = envp,
+		.pid = 1,
+		.flags = POSIX_LAUNCH_CAPTURE,
+		.frame_quota = QUOTA,
+	};
+	struct posix_proc p;
+	const char *why;
+
+	if (r < 0) {
+		exo_printf("FAIL posix/%s: file '%s': %s\n", t->name, t->file,
+			   exo_strerror(r));
+		return false;
+	}
+	/* Where a file system would have it. */
+	exo_snprintf(path, sizeof(path), "/bin/%s", t->file);
+	r = posix_launch(&cmd, LAUNCH_WINDOW, &p);
+	if (r < 0) {
+		exo_printf("FAIL posix/%s: cannot launch: %s\n", t->name,
+			   exo_strerror(r));
+		return false;
+	}
+	why = wait_exit(p.env) ? verdict(t, &p) : "timed out";
+	exo_printf("posix-hello: %s: wait status 0x%x\n", t->name,
+		   (unsigned)p.blk->wait_status);
+	show("  | ", p.out,
+	     p.blk->out_len < POSIX_OUT_MAX ? p.blk->out_len : POSIX_OUT_MAX);
+	show("  log: ", p.blk->log,
+	     p.blk->log_len < POSIX_LOG_MAX ? p.blk->log_len : POSIX_LOG_MAX);
+	if (why)
+		exo_printf("FAIL posix/%s: %s\n", t->name, why);
+	else
+		exo_printf("PASS posix/%s\n", t->name);
+	posix_launch_release(&p);
+	return !why;
+}
+
+int
+main(uint64_t arg)
+{
+	struct exo_cpio_file libos;
+	unsigned failed = 0, n = sizeof(tests) / sizeof(tests[0]);
+
+	exo_printf("root: env %x, running Linux programs on libos-posix\n",
+		   (unsigned)exo_env_self());
+	if (exo_bootfs_find("libos-posix", &libos))
+		exo_panic("root: no libos-posix in the initrd");
+	for (unsigned i = 0; i < n; i++)
+		failed += !run(&tests[i], libos.data, libos.size);
+	if (failed)
+		exo_panic("root: %u of %u Linux programs failed", failed, n);
+	exo_printf("root: the image is done; halting\n");
+	exo_halt(EXO_CAP_MACHINE, 0);
+	return 0;
+}

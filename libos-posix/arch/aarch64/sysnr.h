@@ -1,0 +1,45 @@
+/*
+ * The Linux system calls libos-posix handles, by their aarch64 numbers
+ * (include/uapi/asm-generic/unistd.h).  Numbers only: X(nr, name) names
+ * the handler sys_<name>.  aarch64 has no readlink or arch_prctl: the
+ * thread pointer is TPIDR_EL0, which programs write themselves.
+ */
+#ifndef POSIX_ARCH_SYSNR_H
+#define POSIX_ARCH_SYSNR_H
+
+#define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
+
+#define POSIX_SYSCALLS(X)                                                      \
+	X(29, ioctl)                                                           \
+	X(57, close)                                                           \
+	X(62, lseek)                                                           \
+	X(63, read)                                                            \
+	X(64, write)                                                           \
+	X(65, readv)                                                           \
+	X(66, writev)                                                          \
+	X(78, readlinkat)                                                      \
+	X(79, newfstatat)                                                      \
+	X(80, fstat)                                                           \
+	X(93, exit)                                                            \
+	X(94, exit_group)                                                      \
+	X(96, set_tid_address)                                                 \
+	X(99, set_robust_list)                                                 \
+	X(113, clock_gettime)                                                  \
+	X(160, uname)                                                          \
+	X(167, prctl)                                                          \
+	X(172, getpid)                                                         \
+	X(173, getppid)                                                        \
+	X(174, getuid)                                                         \
+	X(175, geteuid)                                                        \
+	X(176, getgid)                                                         \
+	X(177, getegid)                                                        \
+	X(178, gettid)                                                         \
+	X(214, brk)                                                            \
+	X(215, munmap)                                                         \
+	X(222, mmap)                                                           \
+	X(226, mprotect)                                                       \
+	X(261, prlimit64)                                                      \
+	X(278, getrandom)                                                      \
+	X(293, rseq)
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * The Linux system calls libos-posix handles, by their x86_64 numbers
+ * (arch/x86/entry/syscalls/syscall_64.tbl).  Numbers only: X(nr, name)
+ * names the handler sys_<name>.
+ */
+#ifndef POSIX_ARCH_SYSNR_H
+#define POSIX_ARCH_SYSNR_H
+
+#define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
+
+#define POSIX_SYSCALLS(X)                                                      \
+	X(0, read)                                                             \
+	X(1, write)                                                            \
+	X(3, close)                                                            \
+	X(5, fstat)                                                            \
+	X(8, lseek)                                                            \
+	X(9, mmap)                                                             \
+	X(10, mprotect)                                                        \
+	X(11, munmap)                                                          \
+	X(12, brk)                                                             \
+	X(16, ioctl)                                                           \
+	X(19, readv)                                                           \
+	X(20, writev)                                                          \
+	X(39, getpid)                                                          \
+	X(60, exit)                                                            \
+	X(63, uname)                                                           \
+	X(89, readlink)                                                        \
+	X(102, getuid)                                                         \
+	X(104, getgid)                                                         \
+	X(107, geteuid)                                                        \
+	X(108, getegid)                                                        \
+	X(110, getppid)                                                        \
+	X(157, prctl)                                                          \
+	X(158, arch_prctl)                                                     \
+	X(186, gettid)                                                         \
+	X(218, set_tid_address)                                                \
+	X(228, clock_gettime)                                                  \
+	X(231, exit_group)                                                     \
+	X(262, newfstatat)                                                     \
+	X(267, readlinkat)                                                     \
+	X(273, set_robust_list)                                                \
+	X(302, prlimit64)                                                      \
+	X(318, getrandom)                                                      \
+	X(334, rseq)
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * The parts of the Linux user ABI that are the same on x86_64 and
+ * aarch64 (asm-generic values; include/uapi/...).  Numbers that differ
+ * per arch are in arch/<arch>/.
+ */
+#ifndef POSIX_LINUX_H
+#define POSIX_LINUX_H
+
+#include <stdint.h>
+
+/* errno values (asm-generic/errno-base.h, errno.h) */
+#define L_EPERM 1
+#define L_ENOENT 2
+#define L_ESRCH 3
+#define L_EIO 5
+#define L_EBADF 9
+#define L_EAGAIN 11
+#define L_ENOMEM 12
+#define L_EFAULT 14
+#define L_EEXIST 17
+#define L_ENODEV 19
+#define L_EINVAL 22
+#define L_ENOTTY 25
+#define L_ENOSPC 28
+#define L_ERANGE 34
+#define L_ENOSYS 38
+
+/* auxiliary vector (uapi/linux/auxvec.h) */
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_HWCAP2 26
+#define AT_EXECFN 31
+
+/* mmap (asm-generic/mman-common.h; the same on both arches) */
+#define L_PROT_READ 0x1
+#define L_PROT_WRITE 0x2
+#define L_PROT_EXEC 0x4
+#define L_MAP_SHARED 0x01
+#define L_MAP_PRIVATE 0x02
+#define L_MAP_TYPE 0x0f
+#define L_MAP_FIXED 0x10
+#define L_MAP_ANONYMOUS 0x20
+#define L_MAP_FIXED_NOREPLACE 0x100000
+
+/* files */
+#define L_AT_FDCWD (-100)
+#define L_AT_EMPTY_PATH 0x1000
+#define L_S_IFCHR 0020000
+#define L_S_IFIFO 0010000
+
+/* ioctl (asm-generic/ioctls.h) */
+#define L_TCGETS 0x5401
+#define L_TIOCGWINSZ 0x5413
+
+/* termios (asm-generic/termbits.h) */
+#define L_NCCS 19
+struct l_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[L_NCCS];
+};
+
+struct l_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+struct l_iovec {
+	uint64_t base;
+	uint64_t len;
+};
+
+struct l_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+#define L_UTS_LEN 65
+struct l_utsname {
+	char sysname[L_UTS_LEN];
+	char nodename[L_UTS_LEN];
+	char release[L_UTS_LEN];
+	char version[L_UTS_LEN];
+	char machine[L_UTS_LEN];
+	char domainname[L_UTS_LEN];
+};
+
+struct l_rlimit {
+	uint64_t cur, max;
+};
+#define L_RLIM_INFINITY (~0ull)
+#define L_RLIMIT_STACK 3
+#define L_RLIMIT_NOFILE 7
+#define L_RLIM_NLIMITS 16
+
+/* clocks */
+#define L_CLOCK_REALTIME 0
+#define L_CLOCK_MONOTONIC 1
+#define L_CLOCK_PROCESS_CPUTIME_ID 2
+#define L_CLOCK_THREAD_CPUTIME_ID 3
+#define L_CLOCK_MONOTONIC_RAW 4
+#define L_CLOCK_REALTIME_COARSE 5
+#define L_CLOCK_MONOTONIC_COARSE 6
+#define L_CLOCK_BOOTTIME 7
+
+/* signals a fault turns into */
+#define L_SIGILL 4
+#define L_SIGTRAP 5
+#define L_SIGBUS 7
+#define L_SIGFPE 8
+#define L_SIGSEGV 11
+
+#endif

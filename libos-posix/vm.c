@@ -1,0 +1,312 @@
+/*
+ * The program's memory: a sorted table of regions (start, end, Linux
+ * protection) and demand paging.  A region's pages get frames on first
+ * touch (a fault upcall, or a system call reaching into it); the page
+ * table itself, read through EXO_UVPT, says which pages have one.
+ *
+ * Invariant: every page mapped in [EXO_USER_MIN, POSIX_AREA_END) lies in
+ * a region whose protection allows it, with the exo perms of that
+ * protection.  PROT_NONE pages hold no frame, so making a page PROT_NONE
+ * discards its contents (Linux keeps them; nothing here needs that yet).
+ */
+#include <exo/arch/pte.h>
+#include <exo/string.h>
+
+#include "posix.h"
+
+#define VMA_MAX 256
+#define BATCH 64
+
+struct vma {
+	uint64_t start, end;
+	unsigned prot;
+};
+
+static struct vma vmas[VMA_MAX];
+static unsigned nvma;
+
+static uint64_t
+exo_perms(unsigned prot)
+{
+	return EXO_PERM_R | (prot & L_PROT_WRITE ? EXO_PERM_W : 0) |
+	       (prot & L_PROT_EXEC ? EXO_PERM_X : 0);
+}
+
+/* The index of the first region ending above va. */
+static unsigned
+vma_index(uint64_t va)
+{
+	unsigned lo = 0, hi = nvma;
+
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (vmas[mid].end <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct vma *
+vma_find(uint64_t va)
+{
+	unsigned i = vma_index(va);
+
+	return i < nvma && vmas[i].start <= va ? &vmas[i] : NULL;
+}
+
+static void
+vma_open_gap(unsigned i)
+{
+	memmove(&vmas[i + 1], &vmas[i], (nvma - i) * sizeof(vmas[0]));
+	nvma++;
+}
+
+static void
+vma_close_gap(unsigned i)
+{
+	memmove(&vmas[i], &vmas[i + 1], (nvma - i - 1) * sizeof(vmas[0]));
+	nvma--;
+}
+
+/* Take [start, end) out of the table, splitting regions at its edges.
+ * The caller made sure one more entry fits. */
+static void
+vma_cut(uint64_t start, uint64_t end)
+{
+	unsigned i = vma_index(start);
+
+	if (i < nvma && vmas[i].start < start && vmas[i].end > end) {
+		vma_open_gap(i);
+		vmas[i].end = start;
+		vmas[i + 1].start = end;
+		return;
+	}
+	if (i < nvma && vmas[i].start < start) {
+		vmas[i].end = start;
+		i++;
+	}
+	while (i < nvma && vmas[i].end <= end)
+		vma_close_gap(i);
+	if (i < nvma && vmas[i].start < end)
+		vmas[i].start = end;
+}
+
+/* Put [start, end) (free in the table) in, merged with equal
+ * neighbours. */
+static void
+vma_insert(uint64_t start, uint64_t end, unsigned prot)
+{
+	unsigned i = vma_index(start);
+
+	if (i > 0 && vmas[i - 1].end == start && vmas[i - 1].prot == prot) {
+		vmas[i - 1].end = end;
+		if (i < nvma && vmas[i].start == end && vmas[i].prot == prot) {
+			vmas[i - 1].end = vmas[i].end;
+			vma_close_gap(i);
+		}
+		return;
+	}
+	if (i < nvma && vmas[i].start == end && vmas[i].prot == prot) {
+		vmas[i].start = start;
+		return;
+	}
+	vma_open_gap(i);
+	vmas[i] = (struct vma){ start, end, prot };
+}
+
+/* The next page at or after va (below end) that has a frame, or end;
+ * skips whole tables that are absent. */
+static uint64_t
+next_present(uint64_t va, uint64_t end)
+{
+	static const unsigned shift[4] = { 39, 30, 21, 12 };
+
+	while (va < end) {
+		unsigned level;
+
+		for (level = 0; level < 4; level++) {
+			uint64_t e = *(const volatile uint64_t *)(uintptr_t)
+					     exo_uvpt_pte(va, level);
+
+			if (!exo_pte_valid(e))
+				break;
+		}
+		if (level == 4)
+			return va;
+		va = (va >> shift[level] << shift[level]) +
+		     (1ull << shift[level]);
+	}
+	return end;
+}
+
+/* Unmap and free the frames in [start, end); or, if keep, map them again
+ * with perms. */
+static void
+pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms)
+{
+	struct exo_mapping m[BATCH];
+	uint64_t vas[BATCH], pas[BATCH];
+	uint64_t va = next_present(start, end);
+
+	while (va < end) {
+		unsigned n = 0;
+
+		for (; n < BATCH && va < end;
+		     va = next_present(va + PAGE, end)) {
+			pas[n] = exo_pte_addr(posix_pte(va));
+			vas[n] = va;
+			m[n] = (struct exo_mapping){ va, pas[n], perms };
+			n++;
+		}
+		if (keep) {
+			exo_map(EXO_ENVID_SELF, m, n);
+			continue;
+		}
+		exo_unmap(EXO_ENVID_SELF, vas, n);
+		for (unsigned i = 0; i < n; i++)
+			exo_page_free(EXO_ENVID_SELF, pas[i]);
+	}
+}
+
+int
+vm_protect(uint64_t start, uint64_t end, unsigned prot)
+{
+	if (nvma + 2 > VMA_MAX)
+		return -L_ENOMEM;
+	vma_cut(start, end);
+	vma_insert(start, end, prot);
+	pages_apply(start, end, prot != 0, exo_perms(prot));
+	return 0;
+}
+
+int
+vm_unmap(uint64_t start, uint64_t end)
+{
+	if (nvma + 1 > VMA_MAX)
+		return -L_ENOMEM;
+	vma_cut(start, end);
+	pages_apply(start, end, false, 0);
+	return 0;
+}
+
+bool
+vm_any(uint64_t start, uint64_t end)
+{
+	unsigned i = vma_index(start);
+
+	return i < nvma && vmas[i].start < end;
+}
+
+bool
+vm_all(uint64_t start, uint64_t end)
+{
+	for (unsigned i = vma_index(start); start < end; i++) {
+		if (i >= nvma || vmas[i].start > start)
+			return false;
+		start = vmas[i].end;
+	}
+	return true;
+}
+
+uint64_t
+vm_find_free(uint64_t len)
+{
+	uint64_t top = POSIX_MMAP_TOP;
+	unsigned i = vma_index(top);
+
+	/* Walk the gaps down from the top; a region may straddle it. */
+	if (i < nvma && vmas[i].start < top)
+		top = vmas[i].start;
+	while (i-- > 0 && top - vmas[i].end < len)
+		top = vmas[i].start;
+	if (top < POSIX_MMAP_BOTTOM || top - POSIX_MMAP_BOTTOM < len)
+		return 0;
+	return top - len;
+}
+
+/* Give the page at va a zeroed frame with the region's rights. */
+static bool
+page_in(uint64_t va, unsigned prot)
+{
+	long pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
+	struct exo_mapping m = { va, 0, exo_perms(prot) };
+
+	if (pa < 0) {
+		posix_log("posix: pid %u: out of memory at 0x%lx (%s)\n",
+			  proc.pid, (unsigned long)va, exo_strerror(pa));
+		return false;
+	}
+	m.pa = (uint64_t)pa;
+	if (exo_map(EXO_ENVID_SELF, &m, 1) < 0) {
+		exo_page_free(EXO_ENVID_SELF, (uint64_t)pa);
+		return false;
+	}
+	return true;
+}
+
+bool
+vm_fault(uint64_t addr, uint64_t flags)
+{
+	struct vma *v = vma_find(addr);
+
+	if (!v || !v->prot || (flags & EXO_PF_PRESENT))
+		return false;
+	if (((flags & EXO_PF_WRITE) && !(v->prot & L_PROT_WRITE)) ||
+	    ((flags & EXO_PF_EXEC) && !(v->prot & L_PROT_EXEC)))
+		return false;
+	return page_in(page_down(addr), v->prot);
+}
+
+bool
+vm_user_ok(uint64_t addr, uint64_t len, unsigned prot)
+{
+	uint64_t end = addr + len;
+
+	if (end < addr || end > POSIX_AREA_END)
+		return false;
+	for (uint64_t va = page_down(addr); va < end; va += PAGE) {
+		struct vma *v = vma_find(va);
+
+		if (!v || (v->prot & prot) != prot || !v->prot)
+			return false;
+		if (!posix_pte(va) && !page_in(va, v->prot))
+			return false;
+	}
+	return true;
+}
+
+long
+copy_in(void *dst, uint64_t src, uint64_t len)
+{
+	if (!vm_user_ok(src, len, L_PROT_READ))
+		return -L_EFAULT;
+	memcpy(dst, (const void *)(uintptr_t)src, len);
+	return 0;
+}
+
+long
+copy_out(uint64_t dst, const void *src, uint64_t len)
+{
+	if (!vm_user_ok(dst, len, L_PROT_WRITE))
+		return -L_EFAULT;
+	memcpy((void *)(uintptr_t)dst, src, len);
+	return 0;
+}
+
+long
+copy_in_str(char *dst, uint64_t src, uint64_t max)
+{
+	for (uint64_t i = 0; i < max; i++) {
+		/* Checked once per page. */
+		if ((i == 0 || !((src + i) & (PAGE - 1))) &&
+		    !vm_user_ok(src + i, 1, L_PROT_READ))
+			return -L_EFAULT;
+		dst[i] = *(const char *)(uintptr_t)(src + i);
+		if (!dst[i])
+			return (long)i;
+	}
+	return -L_ERANGE;
+}

@@ -1,0 +1,6 @@
+/* The exit status reaches whoever waits. */
+int
+main(void)
+{
+	return 42;
+}
