@@ -34,7 +34,17 @@ struct frame {
 	uint32_t prev;
 };
 
+/*
+ * Every frame is on at most one list, by its owner: the free list, or the
+ * list of its env owner's bucket (so an env's frames are found without
+ * scanning the table); kernel, reserved and orphaned frames are on none.
+ * Live env ids differ in their low 8 bits (their slots), so a bucket
+ * holds one env's frames.
+ */
+#define OWNER_BUCKETS 256
+
 static struct frame *frames;
+static uint32_t owner_head[OWNER_BUCKETS];
 static uint64_t base_pa; /* physical address of frames[0] */
 static uint64_t nframes;
 static uint32_t free_head;
@@ -75,33 +85,69 @@ place_table(const struct boot_info *bi, uint64_t bytes, uint64_t *pa)
 	return -EXO_ENOMEM;
 }
 
+/* The list frames of `owner` live on, or NULL for owners without one. */
+static uint32_t *
+list_of(uint32_t owner)
+{
+	if (owner == PM_FREE)
+		return &free_head;
+	return owner >= PM_FIRST_ENV ? &owner_head[owner % OWNER_BUCKETS]
+				     : NULL;
+}
+
+static void
+list_add(uint32_t i)
+{
+	uint32_t *head = list_of(frames[i].owner);
+
+	frames[i].prev = NONE;
+	frames[i].next = head ? *head : NONE;
+	if (!head)
+		return;
+	if (*head != NONE)
+		frames[*head].prev = i;
+	*head = i;
+}
+
+static void
+list_del(uint32_t i)
+{
+	struct frame *f = &frames[i];
+	uint32_t *head = list_of(f->owner);
+
+	if (!head)
+		return;
+	if (f->prev != NONE)
+		frames[f->prev].next = f->next;
+	else
+		*head = f->next;
+	if (f->next != NONE)
+		frames[f->next].prev = f->prev;
+	f->next = f->prev = NONE;
+}
+
+/* Move frame i to `owner` (and its list). */
+static void
+set_owner(uint32_t i, uint32_t owner)
+{
+	list_del(i);
+	frames[i].owner = owner;
+	list_add(i);
+}
+
 static void
 free_list_push(uint32_t i)
 {
 	frames[i].epoch++;
-	frames[i].owner = PM_FREE;
-	frames[i].prev = NONE;
-	frames[i].next = free_head;
-	if (free_head != NONE)
-		frames[free_head].prev = i;
-	free_head = i;
+	set_owner(i, PM_FREE);
 	stats.free++;
 }
 
 static void
 free_list_remove(uint32_t i, uint32_t owner)
 {
-	struct frame *f = &frames[i];
-
-	if (f->prev != NONE)
-		frames[f->prev].next = f->next;
-	else
-		free_head = f->next;
-	if (f->next != NONE)
-		frames[f->next].prev = f->prev;
-	f->owner = owner;
-	f->mapcount = 0;
-	f->next = f->prev = NONE;
+	set_owner(i, owner);
+	frames[i].mapcount = 0;
 	stats.free--;
 }
 
@@ -142,6 +188,8 @@ pm_init(const struct boot_info *bi)
 		return err;
 	frames = phys_to_virt(table_pa);
 	free_head = NONE;
+	for (unsigned b = 0; b < OWNER_BUCKETS; b++)
+		owner_head[b] = NONE;
 	memset(&stats, 0, sizeof(stats));
 	stats.frames = nframes;
 
@@ -256,7 +304,7 @@ pm_set_owner(uint64_t pa, uint32_t old, uint32_t new)
 		return -EXO_EINVAL;
 	if (f->owner != old || old == PM_FREE)
 		return -EXO_EPERM;
-	f->owner = new;
+	set_owner((uint32_t)(f - frames), new);
 	return 0;
 }
 
@@ -347,20 +395,22 @@ pm_check(void)
 }
 
 /*
- * Release every frame `owner` owns: free the unmapped ones, orphan the
- * ones other envs still map (freed with their last mapping).  A scan of
- * the table: env teardown is rare next to everything else.
+ * Release every frame `owner` (an env) owns: free the unmapped ones,
+ * orphan the ones other envs still map (freed with their last mapping).
  */
 void
 pm_release_owner(uint32_t owner)
 {
-	for (uint64_t i = 0; i < nframes; i++) {
+	uint32_t *head = list_of(owner), i, next;
+
+	for (i = head ? *head : NONE; i != NONE; i = next) {
+		next = frames[i].next;
 		if (frames[i].owner != owner)
 			continue;
 		if (frames[i].mapcount)
-			frames[i].owner = PM_ORPHAN;
+			set_owner(i, PM_ORPHAN);
 		else
-			free_list_push((uint32_t)i);
+			free_list_push(i);
 	}
 }
 
@@ -371,11 +421,13 @@ pm_release_owner(uint32_t owner)
 int
 pm_take_unmapped(uint32_t owner, uint64_t *pa)
 {
-	for (uint64_t i = 0; i < nframes; i++) {
+	uint32_t *head = list_of(owner);
+
+	for (uint32_t i = head ? *head : NONE; i != NONE; i = frames[i].next) {
 		if (frames[i].owner != owner || frames[i].mapcount)
 			continue;
-		free_list_push((uint32_t)i);
-		*pa = base_pa + i * PAGE_SIZE;
+		free_list_push(i);
+		*pa = base_pa + (uint64_t)i * PAGE_SIZE;
 		return 0;
 	}
 	return -EXO_ENOENT;

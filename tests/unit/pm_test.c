@@ -199,6 +199,38 @@ START_TEST(named_frames)
 }
 END_TEST
 
+/* An env's death: its unmapped frames are freed, its mapped ones
+ * orphaned until their last mapping goes; other owners keep theirs. */
+START_TEST(release_owner)
+{
+	uint64_t a[8], b, pa;
+	struct pm_stats st0, st;
+
+	map_reset();
+	ram(ARENA_BASE, 4 * MIB);
+	ck_assert_int_eq(pm_init(&bi), 0);
+	pm_get_stats(&st0);
+	for (unsigned i = 0; i < 8; i++)
+		ck_assert_int_eq(pm_alloc(OWNER, &a[i]), 0);
+	ck_assert_int_eq(pm_alloc(OWNER + 1, &b), 0);
+	pm_map_count(a[3], 1);
+	pm_release_owner(OWNER);
+	pm_get_stats(&st);
+	ck_assert_uint_eq(st.free, st0.free - 2); /* a[3] and b remain */
+	ck_assert_uint_eq(pm_owner(a[3]), PM_ORPHAN);
+	ck_assert_uint_eq(pm_owner(a[0]), PM_FREE);
+	ck_assert_uint_eq(pm_owner(b), OWNER + 1);
+	ck_assert_int_eq(pm_take_unmapped(OWNER, &pa), -EXO_ENOENT);
+	pm_map_count(a[3], -1); /* the last mapping: freed */
+	ck_assert_uint_eq(pm_owner(a[3]), PM_FREE);
+	ck_assert_int_eq(pm_take_unmapped(OWNER + 1, &pa), 0);
+	ck_assert_uint_eq(pa, b);
+	pm_get_stats(&st);
+	ck_assert_uint_eq(st.free, st0.free);
+	ck_assert_int_eq(pm_check(), 0);
+}
+END_TEST
+
 Suite *
 pm_suite(void)
 {
@@ -212,6 +244,7 @@ pm_suite(void)
 	tcase_add_test(tc, free_checks_owner_and_double_free);
 	tcase_add_test(tc, owner_must_be_real);
 	tcase_add_test(tc, named_frames);
+	tcase_add_test(tc, release_owner);
 	suite_add_tcase(s, tc);
 	return s;
 }
