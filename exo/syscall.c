@@ -38,8 +38,9 @@ syscall_handle(struct env *e)
  * frame.  A call syscall_is_fast() accepts (bindings/syscalls.tbl: it
  * neither blocks, nor switches envs, nor touches the caller's saved
  * registers, nor leaves it an upcall to deliver) runs here: returns true
- * with *ret, and the arch returns to user mode at once.  Otherwise false:
- * the arch builds the trap frame and takes the full path.
+ * with *ret, and the arch returns to user mode at once.  Otherwise false,
+ * *ret untouched (the arch may keep the user's registers there): the arch
+ * builds the trap frame and takes the full path.
  */
 bool
 syscall_try_fast(uint64_t nr, const uint64_t *a, uint64_t *ret)
