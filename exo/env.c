@@ -294,13 +294,11 @@ deliver_pending(struct env *e)
 	e->pending = 0;
 }
 
-/* Switch to e's address space and registers; never returns. */
+/* Make e the current env: the current one's registers go to its env, the
+ * context and address space switch.  e's registers stay in env_tf(e). */
 void
-env_run(struct env *e)
+env_switch(struct env *e)
 {
-	struct trapframe *tf;
-
-	assert(e->state == EXO_ENV_RUNNABLE);
 	if (e != curenv) {
 		if (curenv && curenv->live) {
 			curenv->tf = *curenv->live;
@@ -311,6 +309,16 @@ env_run(struct env *e)
 		e->info->counters.slices++;
 	}
 	arch_as_activate(e->pt_root, e->asid);
+}
+
+/* Switch to e's address space and registers; never returns. */
+void
+env_run(struct env *e)
+{
+	struct trapframe *tf;
+
+	assert(e->state == EXO_ENV_RUNNABLE);
+	env_switch(e);
 	if (e->pending)
 		deliver_pending(e);
 	tf = env_tf(e);

@@ -18,13 +18,6 @@
 #include <kernel/syscall.h>
 
 static void
-set_words(struct env *to, const uint64_t w[4])
-{
-	for (unsigned i = 0; i < 4; i++)
-		arch_tf_set_arg(env_tf(to), i + 1, w[i]);
-}
-
-static void
 block(struct env *e, unsigned state, exo_envid_t peer)
 {
 	e->ipc_state = state;
@@ -32,11 +25,18 @@ block(struct env *e, unsigned state, exo_envid_t peer)
 	e->state = e->info->state = EXO_ENV_BLOCKED;
 }
 
+/* Make e runnable with `ret` in its result register and, if w, the four
+ * words in its argument registers 1..4. */
 static void
-wake(struct env *e, uint64_t ret)
+wake_msg(struct env *e, uint64_t ret, const uint64_t *w)
 {
+	struct trapframe *tf = env_tf(e);
+
+	if (w)
+		arch_tf_set_msg(tf, ret, w);
+	else
+		arch_tf_set_ret(tf, ret);
 	e->ipc_state = IPC_NONE;
-	arch_tf_set_ret(env_tf(e), ret);
 	e->state = e->info->state = EXO_ENV_RUNNABLE;
 }
 
@@ -45,10 +45,9 @@ wake(struct env *e, uint64_t ret)
 static void
 deliver(struct env *caller, struct env *callee, const uint64_t w[4])
 {
-	set_words(callee, w);
 	callee->ipc_reply_to = caller->id;
 	callee->info->counters.ipc_received++;
-	wake(callee, caller->id);
+	wake_msg(callee, caller->id, w);
 	block(caller, IPC_CALLING, callee->id);
 }
 
@@ -131,8 +130,7 @@ sys_ipc_reply_wait(const uint64_t *a)
 		if (!r || r->state != EXO_ENV_BLOCKED ||
 		    r->ipc_state != IPC_CALLING || r->ipc_peer != self->id)
 			return -EXO_ENOENT;
-		set_words(r, &a[1]);
-		wake(r, 0);
+		wake_msg(r, 0, &a[1]);
 	}
 	self->ipc_reply_to = 0;
 	s = dequeue(self);
@@ -145,6 +143,55 @@ sys_ipc_reply_wait(const uint64_t *a)
 	block(self, IPC_WAITING, 0);
 	sched_yield_to(r);
 	return SYSCALL_DONE;
+}
+
+/*
+ * The IPC fast path, seL4's shape: a chain of checks, each able to send
+ * the call down the full path with nothing changed.  trap_from_user
+ * offers it every Exo system call, with the caller's registers in *tf.
+ * It takes the two common cases: a call to an env waiting in
+ * exo_ipc_reply_wait, and a reply to a caller blocked on us while no other
+ * caller is queued.  Then it moves the words, leaves the caller blocked,
+ * switches to the other env and returns it, for the arch to resume; NULL
+ * otherwise.
+ */
+struct env *
+ipc_fast(struct env *self, struct trapframe *tf)
+{
+	struct env *to;
+	struct cap *c;
+	uint64_t nr, a[6];
+
+	arch_tf_syscall(tf, &nr, a);
+	if (nr == EXO_SYS_IPC_CALL) {
+		if (cap_lookup(self, (exo_cap_t)a[0], EXO_CT_ENV,
+			       EXO_RIGHT_CALL, &c))
+			return NULL;
+		to = env_lookup((exo_envid_t)c->obj);
+		if (!to || to == self || to->ipc_state != IPC_WAITING ||
+		    to->pending || to->live)
+			return NULL;
+		self->info->counters.ipc_calls++;
+		event_log(EXO_EV_IPC_CALL, self->id, to->id, 0);
+		to->ipc_reply_to = self->id;
+		to->info->counters.ipc_received++;
+		wake_msg(to, self->id, &a[1]);
+		block(self, IPC_CALLING, to->id);
+	} else if (nr == EXO_SYS_IPC_REPLY_WAIT && a[0]) {
+		to = env_lookup((exo_envid_t)a[0]);
+		if (!to || to->state != EXO_ENV_BLOCKED ||
+		    to->ipc_state != IPC_CALLING || to->ipc_peer != self->id ||
+		    to->pending || self->ipc_head)
+			return NULL;
+		wake_msg(to, 0, &a[1]);
+		self->ipc_reply_to = 0;
+		block(self, IPC_WAITING, 0);
+	} else {
+		return NULL;
+	}
+	self->info->counters.syscalls++;
+	env_switch(to);
+	return to;
 }
 
 /* e is dying: leave the queue it waits in, and fail every call blocked
@@ -160,7 +207,7 @@ ipc_abort_peer(struct env *e)
 		    (s->ipc_state == IPC_SENDING ||
 		     s->ipc_state == IPC_CALLING)) {
 			s->ipc_next = NULL;
-			wake(s, (uint64_t)-EXO_ENOENT);
+			wake_msg(s, (uint64_t)-EXO_ENOENT, NULL);
 		}
 	}
 	e->ipc_head = e->ipc_tail = NULL;

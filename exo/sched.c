@@ -135,6 +135,14 @@ sched_resume(void)
 	sched_run();
 }
 
+/* The current env gave its slice to the env now current (IPC). */
+void
+sched_donate(void)
+{
+	need_resched = false;
+	owner_running = NULL;
+}
+
 /* Give the rest of the slice to e if it can run, else end the slice. */
 void
 sched_yield_to(struct env *e)

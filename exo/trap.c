@@ -7,6 +7,7 @@
 #include <exo/upcall.h>
 #include <kernel/env.h>
 #include <kernel/event.h>
+#include <kernel/ipc.h>
 #include <kernel/printk.h>
 #include <kernel/syscall.h>
 #include <kernel/upcall.h>
@@ -85,6 +86,13 @@ trap_from_user(struct trapframe *tf, const struct trap_info *ti)
 
 	assert(e && !e->live);
 	e->live = tf;
+	if (ti->kind == TRAP_SYSCALL) {
+		struct env *to = ipc_fast(e, tf);
+		if (to) {
+			sched_donate();
+			arch_return_to_user(&to->tf);
+		}
+	}
 	switch (ti->kind) {
 	case TRAP_SYSCALL:
 		syscall_handle(e);

@@ -99,6 +99,16 @@ arch_tf_set_arg(struct trapframe *tf, unsigned i, uint64_t v)
 	tf->x[i] = v;
 }
 
+void
+arch_tf_set_msg(struct trapframe *tf, uint64_t ret, const uint64_t w[4])
+{
+	tf->x[0] = ret;
+	tf->x[1] = w[0];
+	tf->x[2] = w[1];
+	tf->x[3] = w[2];
+	tf->x[4] = w[3];
+}
+
 uint64_t
 arch_tf_arg(const struct trapframe *tf, unsigned i)
 {

@@ -182,6 +182,16 @@ arch_tf_set_arg(struct trapframe *tf, unsigned i, uint64_t v)
 	*(uint64_t *)((char *)tf + arg_offset(i)) = v;
 }
 
+void
+arch_tf_set_msg(struct trapframe *tf, uint64_t ret, const uint64_t w[4])
+{
+	tf->rax = ret;
+	tf->rsi = w[0];
+	tf->rdx = w[1];
+	tf->r10 = w[2];
+	tf->r8 = w[3];
+}
+
 uint64_t
 arch_tf_arg(const struct trapframe *tf, unsigned i)
 {

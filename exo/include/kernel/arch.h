@@ -106,6 +106,9 @@ void arch_tf_set_ret(struct trapframe *tf, uint64_t v);
 /* Set system call argument register i (0..5) on the way out, for calls
  * that return several words (IPC). */
 void arch_tf_set_arg(struct trapframe *tf, unsigned i, uint64_t v);
+/* An IPC message on the way out: the result register and argument
+ * registers 1..4 (the four words). */
+void arch_tf_set_msg(struct trapframe *tf, uint64_t ret, const uint64_t w[4]);
 /* System call argument register i (0..5) as saved in tf. */
 uint64_t arch_tf_arg(const struct trapframe *tf, unsigned i);
 uint64_t arch_tf_pc(const struct trapframe *tf);

@@ -87,6 +87,7 @@ void env_destroy(struct env *e);
 int env_charge(struct env *e, uint64_t frames);
 void env_uncharge(struct env *e, uint64_t frames);
 void env_notify(struct env *e, uint64_t bits);
+void env_switch(struct env *e);
 __noreturn void env_run(struct env *e);
 
 #define PENDING_REVOKE 1u
@@ -107,6 +108,7 @@ void revoke_tick(uint64_t now);
 /* Scheduling (exo/sched.c). */
 void sched_tick(void);
 void sched_yield_to(struct env *e);
+void sched_donate(void);
 __noreturn void sched_run(void);
 __noreturn void sched_resume(void);
 

@@ -4,6 +4,8 @@
 #ifndef EXO_KERNEL_IPC_H
 #define EXO_KERNEL_IPC_H
 
+#include <kernel/arch.h>
+
 struct env;
 
 enum ipc_state {
@@ -14,5 +16,6 @@ enum ipc_state {
 };
 
 void ipc_abort_peer(struct env *e);
+struct env *ipc_fast(struct env *self, struct trapframe *tf);
 
 #endif
