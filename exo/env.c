@@ -120,7 +120,7 @@ info_create(struct env *e)
 	}
 	e->kframes++;
 	e->info = phys_to_virt(e->info_pa);
-	memset(e->info, 0, PAGE_SIZE);
+	arch_page_zero(e->info);
 	e->info->id = e->id;
 	e->info->parent = e->parent;
 	e->info->frames_quota = e->quota;

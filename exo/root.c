@@ -34,7 +34,7 @@ map_new_page(struct env *e, uint64_t va, unsigned perms, void **kva)
 	if (err)
 		return err;
 	*kva = phys_to_virt(pa);
-	memset(*kva, 0, PAGE_SIZE);
+	arch_page_zero(*kva);
 	return vm_map(e, va, pa, perms);
 }
 

@@ -29,7 +29,7 @@ sys_page_alloc(exo_envid_t env, uint64_t pa)
 		env_uncharge(e, 1);
 		return err;
 	}
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	arch_page_zero(phys_to_virt(pa));
 	return (long)pa;
 }
 

@@ -45,7 +45,7 @@ table_alloc(struct env *e, uint64_t *pa)
 		env_uncharge(e, 1);
 		return err;
 	}
-	memset(phys_to_virt(*pa), 0, PAGE_SIZE);
+	arch_page_zero(phys_to_virt(*pa));
 	e->kframes++;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <exo/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
+#include <kernel/memlayout.h>
 #include <kernel/printk.h>
 #include <arch/aarch64.h>
 
@@ -211,4 +212,20 @@ arch_return_to_user(struct trapframe *tf)
 	tf->spsr &= SPSR_USER;
 	__asm__ volatile("dsb ishst" ::: "memory");
 	aarch64_return_to_user(tf, (uintptr_t)boot_stack_top);
+}
+
+/* DC ZVA zeroes a block of 4 << DCZID_EL0.BS bytes, unless DZP forbids it;
+ * then plain stores do. */
+void
+arch_page_zero(void *page)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uintptr_t p = (uintptr_t)page, end = p + PAGE_SIZE;
+
+	if (dczid & (1u << 4)) {
+		memset(page, 0, PAGE_SIZE);
+		return;
+	}
+	for (uint64_t block = 4ull << (dczid & 0xf); p < end; p += block)
+		__asm__ volatile("dc zva, %0" ::"r"(p) : "memory");
 }

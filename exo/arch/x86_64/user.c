@@ -8,6 +8,7 @@
 #include <exo/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
+#include <kernel/memlayout.h>
 #include <kernel/printk.h>
 #include <kernel/syscall.h>
 #include <x86/cpu.h>
@@ -367,4 +368,13 @@ arch_return_to_user(struct trapframe *tf)
 	if (top->vector == VEC_SYSCALL)
 		x86_return_sysret(top);
 	x86_return_iret(top);
+}
+
+void
+arch_page_zero(void *page)
+{
+	void *d = page;
+	uint64_t n = PAGE_SIZE / 8;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ull) : "memory");
 }
