@@ -4,6 +4,7 @@
  */
 #include <exo/arch/syscall.h>
 #include "../../probe.h"
+#include "record.inc"
 
 #define FRAME 144
 #define SAVE (35 * 8)
@@ -66,49 +67,5 @@ ut_regs_svc:
 	ldr x1, [sp, #128]
 	svc #EXO_SVC_IMM
 
-	sub sp, sp, #SAVE	/* no flags change */
-	stp x0, x1, [sp, #0]
-	stp x2, x3, [sp, #16]
-	stp x4, x5, [sp, #32]
-	stp x6, x7, [sp, #48]
-	stp x8, x9, [sp, #64]
-	stp x10, x11, [sp, #80]
-	stp x12, x13, [sp, #96]
-	stp x14, x15, [sp, #112]
-	stp x16, x17, [sp, #128]
-	stp x18, x19, [sp, #144]
-	stp x20, x21, [sp, #160]
-	stp x22, x23, [sp, #176]
-	stp x24, x25, [sp, #192]
-	stp x26, x27, [sp, #208]
-	stp x28, x29, [sp, #224]
-	add x0, sp, #SAVE
-	stp x30, x0, [sp, #240]
-	mrs x0, nzcv
-	fmov x1, d0
-	stp x0, x1, [sp, #256]
-	fmov x0, d31
-	str x0, [sp, #272]
-
-	adrp x1, ut_regs_out
-	add x1, x1, :lo12:ut_regs_out
-	mov x2, #0
-1:	ldr x0, [sp, x2, lsl #3]
-	str x0, [x1, x2, lsl #3]
-	add x2, x2, #1
-	cmp x2, #35
-	b.ne 1b
-	mrs x0, tpidr_el0
-	str x0, [x1, #36 * 8]
-	add sp, sp, #SAVE
-
-	ldp x18, x9, [sp, #96]
-	msr tpidr_el0, x9
-	ldp x27, x28, [sp, #80]
-	ldp x25, x26, [sp, #64]
-	ldp x23, x24, [sp, #48]
-	ldp x21, x22, [sp, #32]
-	ldp x19, x20, [sp, #16]
-	ldp x29, x30, [sp], #FRAME
-	ret
+	RECORD_REGS_AND_RETURN SAVE, FRAME
 	.ltorg
