@@ -45,11 +45,16 @@ kernel-images: $(KERNEL_IMAGE) $(KERNEL_TEST_IMAGE)
 
 DEPFILES += $(patsubst %.o,%.d,$(KERNEL_OBJS) $(KTEST_OBJS))
 
-# For mk/compdb.sh: "file|command" per kernel source of this arch.
+# For mk/compdb.sh: "file|command" per kernel and libexo source of this
+# arch, and per host unit-test source.
 .PHONY: print-compile-commands
 print-compile-commands:
 	@$(foreach f,$(filter %.c,$(KERNEL_SRCS) $(ARCH_SRCS) $(KTEST_SRCS)),\
 		echo '$(f)|$(CC) $(KCFLAGS) $(KCFLAGS_ARCH) -c $(f)';)
+	@$(foreach f,$(filter %.c,$(LIBEXO_SRCS)),\
+		echo '$(f)|$(CC) $(UCFLAGS) -c $(f)';)
+	@$(foreach s,$(UNIT_SUITES),$(foreach f,$(filter %.c,$(UNIT_SRCS_$(s))),\
+		echo '$(f)|$(HOSTCC) $(UNIT_CFLAGS) -c $(f)';))
 
 # A change of flags rebuilds everything compiled with them.
 $(KERNEL_OBJS) $(KTEST_OBJS): mk/toolchain.mk exo/arch/$(ARCH)/arch.mk

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Write compile_commands.json for editors (clangd): one entry per kernel
-# source of both arches and per host unit test, with the flags make uses.
+# and libexo source of both arches and per host unit-test source, with the
+# flags make uses (a portable file appears once per arch; clangd takes the
+# first).
 set -eu
 top=$(pwd)
 first=1
