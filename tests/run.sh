@@ -27,7 +27,12 @@ while [ $# -gt 0 ]; do
 	--arch) arches=$2; shift ;;
 	--only-unit) only_unit=1 ;;
 	--jobs) jobs=$2; shift ;;
-	--case) shift; exec_case=("$@"); break ;;
+	--case)
+		shift
+		[ $# -ge 4 ] || { echo "run.sh: --case ARCH IMAGE NAME KIND [MODE]" >&2; exit 2; }
+		exec_case=("$@")
+		break
+		;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -249,7 +254,7 @@ for arch in $arches; do
 	root_cases "$arch" "$img" native native-test-initrd.cpio
 done
 
-xargs -P "$jobs" -L 1 bash tests/run.sh --case <"$jobfile"
+xargs -r -P "$jobs" -L 1 bash tests/run.sh --case <"$jobfile"
 while read -r arch _ name _; do
 	if [ -f "$OUT/$arch/$name.res" ]; then
 		while IFS= read -r line; do
