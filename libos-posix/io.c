@@ -16,7 +16,7 @@
 static bool
 capturing(void)
 {
-	return proc.blk->flags & POSIX_LAUNCH_CAPTURE;
+	return proc.pool->flags & POSIX_LAUNCH_CAPTURE;
 }
 
 static bool
@@ -29,20 +29,12 @@ fd_ok(uint64_t fd)
 static long
 out_bytes(const char *buf, uint64_t n)
 {
-	struct posix_launch *blk = proc.blk;
 	long r;
 
-	if (!capturing()) {
-		r = exo_cons_write(exo_console(), buf, n);
-		return r < 0 ? -L_EIO : r;
-	}
-	if (blk->out_len >= POSIX_OUT_MAX)
-		return -L_ENOSPC;
-	if (n > POSIX_OUT_MAX - blk->out_len)
-		n = POSIX_OUT_MAX - blk->out_len;
-	memcpy((char *)(uintptr_t)POSIX_OUT_VA + blk->out_len, buf, n);
-	blk->out_len += (uint32_t)n;
-	return (long)n;
+	if (capturing())
+		return posix_capture(buf, n);
+	r = exo_cons_write(exo_console(), buf, n);
+	return r < 0 ? -L_EIO : r;
 }
 
 /* Write the program's bytes [ubuf, ubuf + n) to fd: bytes, or error. */
@@ -211,18 +203,22 @@ POSIX_SYS(fstat)
 	return stat_fd(a[0], a[1]);
 }
 
-/* newfstatat(dirfd, path, buf, flags): an fd with AT_EMPTY_PATH; paths
- * name nothing yet. */
+/* newfstatat(dirfd, path, buf, flags): an fd with AT_EMPTY_PATH, or a
+ * path of the ramfs. */
 POSIX_SYS(newfstatat)
 {
-	char path[2];
+	char path[POSIX_PATH_MAX], abs[POSIX_PATH_MAX];
+	struct kstat st;
 	long r = copy_in_str(path, a[1], sizeof(path));
 
-	if (r == -L_EFAULT)
-		return r;
+	if (r < 0)
+		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
 	if (r == 0 && (a[3] & L_AT_EMPTY_PATH))
 		return stat_fd(a[0], a[2]);
-	return -L_ENOENT;
+	r = fs_resolve((int64_t)a[0], path, abs);
+	if (!r)
+		r = fs_stat(abs, &st);
+	return r < 0 ? r : arch_stat_out(a[2], &st);
 }
 
 /* readlink of path into the program's buf[0..size): only

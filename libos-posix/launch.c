@@ -1,70 +1,72 @@
 /*
- * The launcher side of starting a Linux process (posix/launch.h): linked
+ * The launcher side of a libos-posix instance (posix/launch.h): linked
  * into the env that starts processes (the image's root env), not into
  * the library OS itself.
  */
 #include <exo/arch/pte.h>
 #include <exo/libexo.h>
 #include <exo/string.h>
-#include <stdbool.h>
 #include <posix/launch.h>
 
 #define PAGE EXO_PAGE_SIZE
+#define BATCH 256
 
-/* Unmap [va, va + n pages) in the caller and free the frames there. */
+/* Free the frames [pa, pa + n pages) of the caller. */
 static void
-drop_pages(uint64_t va, uint64_t n)
+free_run(uint64_t pa, uint64_t n)
 {
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t at = va + i * PAGE, pte = posix_pte(at);
+	for (uint64_t i = 0; i < n; i++)
+		exo_page_free(EXO_ENVID_SELF, pa + i * PAGE);
+}
 
-		if (!pte)
+/*
+ * n physically contiguous frames of the caller's: its first address, or
+ * an error.  Frames come low addresses first, so once the early
+ * allocations are past, a run is found by naming the frames after any
+ * free one.
+ */
+static long
+alloc_run(uint64_t n)
+{
+	long first = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
+	uint64_t got = 1;
+
+	if (first < 0)
+		return first;
+	while (got < n) {
+		uint64_t pa = (uint64_t)first + got * PAGE;
+		long r = exo_page_alloc(EXO_ENVID_SELF, pa);
+
+		if (r == -EXO_EBUSY) {
+			/* Taken: start again after it. */
+			free_run((uint64_t)first, got);
+			first = (long)(pa + PAGE);
+			got = 0;
 			continue;
-		exo_unmap(EXO_ENVID_SELF, &at, 1);
-		exo_page_free(EXO_ENVID_SELF, exo_pte_addr(pte));
-	}
-}
-
-/* n fresh frames of the caller's, mapped with perms at va. */
-static int
-alloc_pages(uint64_t va, uint64_t n, uint64_t perms)
-{
-	for (uint64_t i = 0; i < n; i++) {
-		long pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY), r;
-		struct exo_mapping m = { va + i * PAGE, 0, perms };
-
-		if (pa < 0) {
-			drop_pages(va, i);
-			return (int)pa;
 		}
-		m.pa = (uint64_t)pa;
-		r = exo_map(EXO_ENVID_SELF, &m, 1);
 		if (r < 0) {
-			exo_page_free(EXO_ENVID_SELF, (uint64_t)pa);
-			drop_pages(va, i);
-			return (int)r;
+			free_run((uint64_t)first, got);
+			return r == -EXO_EINVAL ? -EXO_ENOMEM : r;
 		}
+		got++;
 	}
-	return 0;
+	return first;
 }
 
-/* Map the caller's pages [from, from + n pages) into env at to. */
+/* Map [pa, pa + n pages) read-write at va in env. */
 static int
-share_pages(exo_envid_t env, uint64_t from, uint64_t to, uint64_t n,
-	    uint64_t perms)
+map_run(exo_envid_t env, uint64_t pa, uint64_t va, uint64_t n)
 {
-	struct exo_mapping m[64];
+	struct exo_mapping m[BATCH];
 
 	for (uint64_t done = 0; done < n;) {
 		unsigned k = 0;
 		long r;
 
-		for (; k < 64 && done + k < n; k++) {
-			m[k].va = to + (done + k) * PAGE;
-			m[k].pa = exo_pte_addr(
-				posix_pte(from + (done + k) * PAGE));
-			m[k].perms = perms;
-		}
+		for (; k < BATCH && done + k < n; k++)
+			m[k] = (struct exo_mapping){ va + (done + k) * PAGE,
+						     pa + (done + k) * PAGE,
+						     EXO_PERM_R | EXO_PERM_W };
 		r = exo_map(env, m, k);
 		if (r < 0)
 			return (int)r;
@@ -73,113 +75,181 @@ share_pages(exo_envid_t env, uint64_t from, uint64_t to, uint64_t n,
 	return 0;
 }
 
-int
-posix_file_copy(const void *data, uint64_t size, uint64_t va,
-		struct posix_file *f)
+/* The bytes the initrd's files take in the pool, page-rounded each. */
+static int
+files_size(uint64_t *bytes)
 {
-	uint64_t n = (size + PAGE - 1) / PAGE, at;
+	const volatile struct exo_envinfo *info = exo_info();
+	const void *rd = (const void *)(uintptr_t)info->bootfs_addr;
+	struct exo_cpio_file f;
+	uint64_t off = 0;
+	unsigned n = 0;
 	int r;
 
-	if (!size || size > POSIX_FILE_MAX)
-		return -EXO_EINVAL;
-	r = alloc_pages(va, n, EXO_PERM_R | EXO_PERM_W);
-	if (r < 0)
-		return r;
-	memcpy((void *)(uintptr_t)va, data, size);
-	/* Read-only from now on: every process shares these bytes. */
-	for (at = va; at < va + n * PAGE; at += PAGE) {
-		struct exo_mapping m = { at, exo_pte_addr(posix_pte(at)),
-					 EXO_PERM_R };
-
-		exo_map(EXO_ENVID_SELF, &m, 1);
+	*bytes = 0;
+	while ((r = exo_cpio_next(rd, info->bootfs_size, &off, &f)) > 0) {
+		*bytes += (f.size + PAGE - 1) & ~(PAGE - 1);
+		n++;
 	}
-	f->va = va;
-	f->size = size;
-	return 0;
+	return r < 0 ? r : n > POSIX_NFILES ? -EXO_EINVAL : 0;
 }
 
-/* Append s and its NUL to blk->strings; false if it does not fit. */
+/* Copy every initrd file into the ramfs as prefix + name. */
+static int
+fill_files(struct posix_pool *pool, const char *prefix)
+{
+	const volatile struct exo_envinfo *info = exo_info();
+	const void *rd = (const void *)(uintptr_t)info->bootfs_addr;
+	struct exo_cpio_file f;
+	uint64_t off = 0;
+	int r;
+
+	while ((r = exo_cpio_next(rd, info->bootfs_size, &off, &f)) > 0) {
+		struct posix_rfile *rf = &pool->files[pool->nfiles++];
+
+		if (strlen(prefix) + strlen(f.name) >= POSIX_NAME_MAX)
+			return -EXO_EINVAL;
+		strlcpy(rf->name, prefix, sizeof(rf->name));
+		strlcpy(rf->name + strlen(prefix), f.name,
+			sizeof(rf->name) - strlen(prefix));
+		rf->off = pool->heap;
+		rf->size = f.size;
+		rf->mode = f.mode;
+		memcpy((char *)pool + rf->off, f.data, f.size);
+		pool->heap += (f.size + PAGE - 1) & ~(PAGE - 1);
+	}
+	return r;
+}
+
+int
+posix_instance_create(const char *prefix, uint64_t window,
+		      struct posix_instance *in)
+{
+	uint64_t bytes, n;
+	long pa, cap;
+	int r = files_size(&bytes);
+
+	if (r < 0)
+		return r;
+	n = (POSIX_POOL_HDR + bytes + POSIX_POOL_SPARE) / PAGE;
+	if (n * PAGE > POSIX_POOL_MAX)
+		return -EXO_ENOMEM;
+	pa = alloc_run(n);
+	if (pa < 0)
+		return (int)pa;
+	r = map_run(EXO_ENVID_SELF, (uint64_t)pa, window, n);
+	cap = r < 0 ? r
+		    : exo_page_cap((uint64_t)pa, n,
+				   EXO_RIGHT_READ | EXO_RIGHT_WRITE |
+					   EXO_RIGHT_GRANT);
+	if (cap < 0) {
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t va = window + i * PAGE;
+
+			exo_unmap(EXO_ENVID_SELF, &va, 1);
+		}
+		free_run((uint64_t)pa, n);
+		return (int)cap;
+	}
+	in->pool = (struct posix_pool *)(uintptr_t)window;
+	in->cap = (exo_cap_t)cap;
+	in->pool->pa = (uint64_t)pa;
+	in->pool->npages = n;
+	in->pool->heap = POSIX_POOL_HDR;
+	return fill_files(in->pool, prefix);
+}
+
+/* Append s and its NUL to the pool's strings; false if it does not fit. */
 static bool
-put_string(struct posix_launch *blk, const char *s)
+put_string(struct posix_pool *pool, const char *s)
 {
 	size_t n = strlen(s) + 1;
 
-	if (n > POSIX_STRINGS_MAX - blk->strings_len)
+	if (n > POSIX_STRINGS_MAX - pool->strings_len)
 		return false;
-	memcpy(blk->strings + blk->strings_len, s, n);
-	blk->strings_len += (uint32_t)n;
+	memcpy(pool->strings + pool->strings_len, s, n);
+	pool->strings_len += (uint32_t)n;
 	return true;
 }
 
-/* Fill the launch block from cmd: 0 or -EXO_EINVAL. */
+/* Reset the pool for a new launch and put cmd's arguments in: 0 or
+ * -EXO_EINVAL. */
 static int
-fill_block(struct posix_launch *blk, const struct posix_cmd *cmd)
+reset(struct posix_pool *pool, const struct posix_cmd *cmd)
 {
-	blk->magic = POSIX_LAUNCH_MAGIC;
-	blk->flags = cmd->flags;
-	blk->file_size = cmd->prog->size;
-	blk->pid = cmd->pid;
-	blk->ppid = cmd->ppid;
-	if (!put_string(blk, cmd->path))
+	memset(pool->procs, 0, sizeof(pool->procs));
+	pool->magic = POSIX_POOL_MAGIC;
+	pool->flags = cmd->flags;
+	pool->lock = 0;
+	pool->next_pid = 2;
+	pool->argc = pool->envc = pool->strings_len = 0;
+	pool->out_len = pool->log_len = 0;
+	if (!put_string(pool, cmd->path))
 		return -EXO_EINVAL;
-	for (; cmd->argv[blk->argc]; blk->argc++)
-		if (!put_string(blk, cmd->argv[blk->argc]))
+	for (; cmd->argv[pool->argc]; pool->argc++)
+		if (!put_string(pool, cmd->argv[pool->argc]))
 			return -EXO_EINVAL;
-	for (; cmd->envp[blk->envc]; blk->envc++)
-		if (!put_string(blk, cmd->envp[blk->envc]))
+	for (; cmd->envp[pool->envc]; pool->envc++)
+		if (!put_string(pool, cmd->envp[pool->envc]))
 			return -EXO_EINVAL;
 	return 0;
 }
 
-/* Map the block and the program into the new env, then start it. */
+/* Give the new env the pool and the capabilities it passes on. */
 static int
-start(const struct posix_cmd *cmd, uint64_t window, struct exo_spawn *sp)
+share(struct posix_instance *in, exo_envid_t env)
 {
-	uint64_t npages = (cmd->prog->size + PAGE - 1) / PAGE;
-	int r;
+	struct posix_pool *pool = in->pool;
+	long pc, cc;
+	int r = map_run(env, pool->pa, POSIX_POOL_VA, pool->npages);
 
-	r = share_pages(sp->env, window, POSIX_LAUNCH_VA, POSIX_LAUNCH_PAGES,
-			EXO_PERM_R | EXO_PERM_W);
-	if (!r)
-		r = share_pages(sp->env, cmd->prog->va, POSIX_FILE_VA, npages,
-				EXO_PERM_R);
-	if (!r)
-		r = (int)exo_env_start(sp->env, sp->entry, sp->sp,
-				       POSIX_LAUNCH_VA);
-	return r < 0 ? r : 0;
-}
-
-int
-posix_launch(const struct posix_cmd *cmd, uint64_t window, struct posix_proc *p)
-{
-	struct exo_spawn sp;
-	int r;
-
-	r = alloc_pages(window, POSIX_LAUNCH_PAGES, EXO_PERM_R | EXO_PERM_W);
 	if (r < 0)
 		return r;
-	p->blk = (struct posix_launch *)(uintptr_t)window;
-	p->out = (const char *)(uintptr_t)(window + PAGE);
-	r = fill_block(p->blk, cmd);
+	pc = exo_cap_grant(in->cap, env,
+			   EXO_RIGHT_READ | EXO_RIGHT_WRITE | EXO_RIGHT_GRANT);
+	if (pc < 0)
+		return (int)pc;
+	cc = exo_cap_grant(exo_console(), env,
+			   EXO_RIGHT_READ | EXO_RIGHT_WRITE | EXO_RIGHT_GRANT);
+	if (cc < 0)
+		return (int)cc;
+	pool->pool_cap = (uint32_t)pc;
+	pool->console_cap = (uint32_t)cc;
+	return 0;
+}
+
+long
+posix_launch(struct posix_instance *in, const struct posix_cmd *cmd)
+{
+	struct posix_pool *pool = in->pool;
+	struct exo_spawn sp;
+	int r = reset(pool, cmd);
+
 	if (!r)
 		r = exo_spawn_load(cmd->libos, cmd->libos_size,
 				   cmd->frame_quota, EXO_ENV_LINUX, &sp);
-	if (r < 0) {
-		drop_pages(window, POSIX_LAUNCH_PAGES);
+	if (r < 0)
 		return r;
-	}
-	r = start(cmd, window, &sp);
+	pool->procs[0] = (struct posix_procent){ .pid = 1,
+						 .env = sp.env,
+						 .state = POSIX_PROC_RUNNING };
+	r = share(in, sp.env);
+	if (!r)
+		r = (int)exo_env_start(sp.env, sp.entry, sp.sp, POSIX_POOL_VA);
 	if (r < 0) {
 		exo_env_destroy(sp.env);
-		drop_pages(window, POSIX_LAUNCH_PAGES);
 		return r;
 	}
-	p->env = sp.env;
-	return 0;
+	return sp.env;
 }
 
-void
-posix_launch_release(struct posix_proc *p)
+bool
+posix_instance_status(const struct posix_instance *in, int32_t *status)
 {
-	drop_pages((uint64_t)(uintptr_t)p->blk, POSIX_LAUNCH_PAGES);
+	const volatile struct posix_procent *p = &in->pool->procs[0];
+
+	if (p->pid != 1 || p->state != POSIX_PROC_ZOMBIE)
+		return false;
+	*status = p->status;
+	return true;
 }

@@ -13,7 +13,10 @@
 #define L_ENOENT 2
 #define L_ESRCH 3
 #define L_EIO 5
+#define L_E2BIG 7
+#define L_ENOEXEC 8
 #define L_EBADF 9
+#define L_ECHILD 10
 #define L_EAGAIN 11
 #define L_ENOMEM 12
 #define L_EFAULT 14
@@ -22,7 +25,9 @@
 #define L_EINVAL 22
 #define L_ENOTTY 25
 #define L_ENOSPC 28
+#define L_EPIPE 32
 #define L_ERANGE 34
+#define L_ENAMETOOLONG 36
 #define L_ENOSYS 38
 
 /* auxiliary vector (uapi/linux/auxvec.h) */
@@ -119,6 +124,8 @@ struct l_rlimit {
 
 /* signals a fault turns into */
 #define L_SIGILL 4
+#define L_SIGKILL 9
+#define L_SIGCHLD 17
 #define L_SIGTRAP 5
 #define L_SIGBUS 7
 #define L_SIGFPE 8

@@ -169,9 +169,8 @@ fill_aux(uint64_t *aux, const struct image *im, uint64_t execfn,
 /* Build the stack below POSIX_STACK_TOP (its pages are in); returns the
  * initial stack pointer, at argc. */
 static uint64_t
-build_stack(const struct image *im)
+build_stack(const struct image *im, const struct exec_args *ea)
 {
-	const struct posix_launch *blk = proc.blk;
 	uint64_t exe_len = strlen(proc.exe) + 1;
 	uint64_t sp = POSIX_STACK_TOP, execfn, platform, rnd, args, words;
 	uint64_t aux[NAUX * 2], random[2] = { 0, 0 }, *w;
@@ -180,25 +179,37 @@ build_stack(const struct image *im)
 	execfn = push(&sp, proc.exe, exe_len);
 	platform = push(&sp, arch_machine, strlen(arch_machine) + 1);
 	/* argv's and envp's strings, in the block's order. */
-	args = push(&sp, proc.exe + exe_len, blk->strings_len - exe_len);
+	args = push(&sp, ea->strings, ea->len);
 	posix_random(random, sizeof(random));
 	rnd = push(&sp, random, sizeof(random));
 	naux = fill_aux(aux, im, execfn, platform, rnd);
 
 	/* argc, argv[], NULL, envp[], NULL, auxv; argc 16-byte aligned. */
-	words = 1 + (blk->argc + 1) + (blk->envc + 1) + naux;
+	words = 1 + (ea->argc + 1) + (ea->envc + 1) + naux;
 	sp = (sp - words * 8) & ~15ull;
 	w = (uint64_t *)(uintptr_t)sp;
-	*w++ = blk->argc;
-	w = fill_ptrs(w, (const char *)(uintptr_t)args, blk->argc);
-	w = fill_ptrs(w, skip_strings((const char *)(uintptr_t)args, blk->argc),
-		      blk->envc);
+	*w++ = ea->argc;
+	w = fill_ptrs(w, (const char *)(uintptr_t)args, ea->argc);
+	w = fill_ptrs(w, skip_strings((const char *)(uintptr_t)args, ea->argc),
+		      ea->envc);
 	memcpy(w, aux, naux * 8);
 	return sp;
 }
 
+/* Linux names a thread after the last part of its program's path. */
+static void
+set_comm(void)
+{
+	const char *base = proc.exe;
+
+	for (const char *s = proc.exe; *s; s++)
+		if (*s == '/')
+			base = s + 1;
+	strlcpy(proc.comm, base, sizeof(proc.comm));
+}
+
 void
-posix_exec(const void *img, uint64_t size)
+posix_exec(const void *img, uint64_t size, const struct exec_args *args)
 {
 	uint64_t stack_lo = POSIX_STACK_TOP - POSIX_STACK_MAX;
 	struct image im;
@@ -220,5 +231,6 @@ posix_exec(const void *img, uint64_t size)
 		posix_log("posix: pid %u: no memory for the stack\n", proc.pid);
 		posix_exit(127 << 8);
 	}
-	arch_enter(im.entry, build_stack(&im));
+	set_comm();
+	arch_enter(im.entry, build_stack(&im, args));
 }

@@ -1,8 +1,9 @@
 /*
  * libos-posix's entry.  The launcher started this env with the address
- * of the launch block (posix/launch.h); check it, take upcalls, and run
- * the program.  From then on this code only runs in upcalls: the
- * program's system calls and its faults.
+ * of the instance's pool (posix/launch.h): check it, take upcalls, and
+ * run the program; a forked child starts here too (fork.c).  From then
+ * on this code only runs in upcalls: the program's system calls and its
+ * faults.
  */
 #include <exo/string.h>
 
@@ -52,45 +53,44 @@ upcall(struct exo_upcall_frame *f)
 	}
 }
 
-/* The launch block, if it is one: the path, argv and envp all inside
- * strings[], the file size in range. */
+/* The pool, if it is one: magic, size, and the first process's strings
+ * (path, argv, envp) all inside strings[]. */
 static bool
-block_ok(const struct posix_launch *blk)
+pool_ok(const struct posix_pool *pool)
 {
 	uint64_t nuls = 0;
 
-	if (blk->magic != POSIX_LAUNCH_MAGIC || !blk->strings_len ||
-	    blk->strings_len > POSIX_STRINGS_MAX ||
-	    blk->strings[blk->strings_len - 1] != '\0')
+	if (pool->magic != POSIX_POOL_MAGIC || !pool->strings_len ||
+	    pool->strings_len > POSIX_STRINGS_MAX ||
+	    pool->npages * PAGE > POSIX_POOL_MAX ||
+	    pool->strings[pool->strings_len - 1] != '\0')
 		return false;
-	for (uint32_t i = 0; i < blk->strings_len; i++)
-		nuls += blk->strings[i] == '\0';
-	return nuls == 1ull + blk->argc + blk->envc && blk->file_size &&
-	       blk->file_size <= POSIX_FILE_MAX;
+	for (uint32_t i = 0; i < pool->strings_len; i++)
+		nuls += pool->strings[i] == '\0';
+	return nuls == 1ull + pool->argc + pool->envc;
 }
 
 int
-main(uint64_t arg)
+posix_upcall_init(void)
 {
-	struct posix_launch *blk = (struct posix_launch *)(uintptr_t)arg;
-	const char *base;
-	int r;
+	return exo_upcall_init(upcall, upcall_stack, sizeof(upcall_stack));
+}
 
-	if (arg != POSIX_LAUNCH_VA || !block_ok(blk)) {
-		exo_printf("posix: no launch block at 0x%lx\n",
-			   (unsigned long)arg);
-		return 1;
-	}
-	proc.blk = blk;
-	proc.exe = blk->strings;
-	proc.pid = blk->pid;
-	proc.ppid = blk->ppid;
-	/* Linux names a thread after the last part of its program's path. */
-	base = proc.exe;
-	for (const char *s = proc.exe; *s; s++)
-		if (*s == '/')
-			base = s + 1;
-	strlcpy(proc.comm, base, sizeof(proc.comm));
+/* Process 1: what the launcher asked for. */
+static void __attribute__((noreturn)) first_process(void)
+{
+	struct posix_pool *pool = proc.pool;
+	uint64_t path_len = strlen(pool->strings) + 1;
+	struct exec_args args = { pool->strings + path_len,
+				  (uint32_t)(pool->strings_len - path_len),
+				  pool->argc, pool->envc };
+	const struct posix_rfile *f;
+
+	proc.pool_cap = pool->pool_cap;
+	exo_set_console(pool->console_cap);
+	proc.pid = 1;
+	strlcpy(proc.exe, pool->strings, sizeof(proc.exe));
+	strlcpy(proc.cwd, "/", sizeof(proc.cwd));
 	for (unsigned i = 0; i < POSIX_NFD; i++)
 		proc.fd_open[i] = true;
 	for (unsigned i = 0; i < L_RLIM_NLIMITS; i++)
@@ -98,10 +98,29 @@ main(uint64_t arg)
 			(struct l_rlimit){ L_RLIM_INFINITY, L_RLIM_INFINITY };
 	proc.rlim[L_RLIMIT_STACK].cur = POSIX_STACK_MAX;
 	proc.rlim[L_RLIMIT_NOFILE] = (struct l_rlimit){ 1024, 4096 };
-	r = exo_upcall_init(upcall, upcall_stack, sizeof(upcall_stack));
-	if (r < 0) {
-		posix_log("posix: cannot take upcalls: %s\n", exo_strerror(r));
+	if (posix_upcall_init() < 0) {
+		posix_log("posix: cannot take upcalls\n");
 		posix_exit(127 << 8);
 	}
-	posix_exec((const void *)(uintptr_t)POSIX_FILE_VA, blk->file_size);
+	f = ramfs_find(proc.exe);
+	if (!f || !ramfs_data(f)) {
+		posix_log("posix: pid 1: no file %s\n", proc.exe);
+		posix_exit(127 << 8);
+	}
+	posix_exec(ramfs_data(f), f->size, &args);
+}
+
+int
+main(uint64_t arg)
+{
+	if (posix_fork_pid)
+		posix_fork_resume(arg);
+	if (arg != POSIX_POOL_VA ||
+	    !pool_ok((const struct posix_pool *)(uintptr_t)arg)) {
+		exo_printf("posix: no instance pool at 0x%lx\n",
+			   (unsigned long)arg);
+		return 1;
+	}
+	proc.pool = (struct posix_pool *)(uintptr_t)arg;
+	first_process();
 }

@@ -17,7 +17,7 @@
 
 /* The Linux program's part of the address space: [EXO_USER_MIN,
  * POSIX_AREA_END).  Above it: EXO_SPAWN_SCRATCH, the root's bootfs
- * window, the program file, the launch block and the libOS itself. */
+ * window, the pool, the scratch page and the libOS itself. */
 #define POSIX_AREA_END 0x00007e0000000000ull
 #define POSIX_STACK_TOP 0x00007d0000000000ull
 #define POSIX_STACK_MAX (8ull << 20) /* RLIMIT_STACK */
@@ -25,21 +25,36 @@
 #define POSIX_MMAP_BOTTOM 0x0000000100000000ull
 #define POSIX_PIE_BASE 0x0000555555554000ull
 
+/* Libos-private windows above the program's area (README.md). */
+#define POSIX_SCRATCH_VA 0x00007f6800000000ull /* copies of pages */
+
 /* What uname says: the library OS's own version. */
-#define POSIX_RELEASE "0.1.0"
+#define POSIX_RELEASE "0.2.0"
 
 #define POSIX_NFD 3 /* fds 0, 1, 2: the console (or the output pages) */
+#define POSIX_PATH_MAX 256
+#define POSIX_ARG_MAX (64 * 1024) /* argv and envp strings of execve */
 
 struct process {
-	struct posix_launch *blk;
-	const char *exe; /* the program's path, in blk->strings */
+	struct posix_pool *pool;
+	exo_cap_t pool_cap; /* PAGES: the pool, READ|WRITE|GRANT */
 	uint32_t pid, ppid;
+	unsigned slot;		  /* our entry in the pool's process table */
+	char exe[POSIX_PATH_MAX]; /* the program's path */
+	char cwd[POSIX_PATH_MAX]; /* the working directory, normalised */
 	uint64_t brk_start, brk_cur;
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	char comm[16]; /* the thread's name (prctl PR_SET_NAME) */
 	bool fd_open[POSIX_NFD];
 	struct l_rlimit rlim[L_RLIM_NLIMITS];
+};
+
+/* What a program starts with: argc strings of argv, then envc of envp,
+ * each NUL-terminated, in strings[0..len). */
+struct exec_args {
+	const char *strings;
+	uint32_t len, argc, envc;
 };
 
 extern struct process proc;
@@ -58,11 +73,31 @@ page_up(uint64_t x)
 
 /* --- log.c: diagnostics and the end of the process ---------------------- */
 
-/* A line of the libOS's own (to the console, or the launch block's log
+/* A line of the libOS's own (to the console, or the pool's log
  * when capturing). */
 void posix_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Record wait_status in the launch block and destroy the env. */
+/* End the process with wait_status (proc.c). */
 void posix_exit(int32_t wait_status) __attribute__((noreturn));
+/* Text the program wrote to fds 1 and 2 when capturing: bytes taken. */
+long posix_capture(const char *buf, uint64_t n);
+
+/* --- pool.c: what the instance's processes share --------------------------- */
+
+void pool_lock(void);
+void pool_unlock(void);
+/* Make the pool's bytes [off, off + len) accessible here: false if
+ * they are not the pool's or cannot be mapped. */
+bool pool_map(uint64_t off, uint64_t len);
+/* The ramfs file at path (absolute), or NULL. */
+const struct posix_rfile *ramfs_find(const char *path);
+/* A file's bytes, mapped here; NULL if they cannot be. */
+static inline const void *
+ramfs_data(const struct posix_rfile *f)
+{
+	if (!pool_map(f->off, f->size))
+		return NULL;
+	return (const char *)proc.pool + f->off;
+}
 
 /* --- vm.c: memory regions, demand paging, user pointers ------------------ */
 
@@ -84,6 +119,20 @@ bool vm_fault(uint64_t addr, uint64_t flags);
 /* Make [addr, addr + len) accessible with prot (L_PROT_*), paging it in:
  * false if any of it is not mapped so. */
 bool vm_user_ok(uint64_t addr, uint64_t len, unsigned prot);
+/* Unmap the whole program area and forget its regions (execve). */
+void vm_reset(void);
+/* The next page at or after va (below end) that has a frame, or end. */
+uint64_t vm_next_present(uint64_t va, uint64_t end);
+/* Give up frame pa, unmapped here: freed if ours and mapped nowhere,
+ * kept aside and freed later if another process still maps it. */
+void vm_drop_frame(uint64_t pa);
+/* Free the frames kept aside that nobody maps any more. */
+void vm_retry_drops(void);
+/* Forget the frames kept aside: a forked child's are its parent's. */
+void vm_forget_drops(void);
+/* Copy the page at va (mapped here) into frame pa through the scratch
+ * window: 0 or an error of exo_map. */
+int vm_copy_page(uint64_t pa, uint64_t va);
 
 /* Copies to and from the program: 0 or -L_EFAULT. */
 long copy_in(void *dst, uint64_t src, uint64_t len);
@@ -94,8 +143,24 @@ long copy_in_str(char *dst, uint64_t src, uint64_t max);
 
 /* --- load.c: the program and its initial stack --------------------------- */
 
-/* Load the ELF program, build its stack and enter it. */
-void posix_exec(const void *img, uint64_t size) __attribute__((noreturn));
+/* Load the ELF program, build its stack from args and enter it; the
+ * program area must be empty.  A failure ends the process (status 127). */
+void posix_exec(const void *img, uint64_t size, const struct exec_args *args)
+	__attribute__((noreturn));
+
+/* --- main.c, proc.c: upcalls, fork, wait, exit ---------------------------- */
+
+/* Take upcalls on this env's upcall stack: 0 or an exo error. */
+int posix_upcall_init(void);
+/* In a forked child's first run (main): become the child and resume the
+ * program where fork returned. */
+void posix_fork_resume(uint64_t arg) __attribute__((noreturn));
+extern uint32_t posix_fork_pid;
+/* The envs this process created (proc.c): recorded at fork, forgotten
+ * by a forked child (they are its parent's); prune says if any lives. */
+void proc_add_kid(exo_envid_t env);
+void proc_forget_kids(void);
+bool proc_prune_kids(void);
 
 /* --- syscall.c ----------------------------------------------------------- */
 
@@ -139,6 +204,21 @@ POSIX_SYS(prlimit64);
 POSIX_SYS(getrandom);
 POSIX_SYS(clock_gettime);
 POSIX_SYS(arch_prctl);
+POSIX_SYS(fork);
+POSIX_SYS(vfork);
+POSIX_SYS(clone);
+POSIX_SYS(execve);
+POSIX_SYS(wait4);
+POSIX_SYS(sched_yield);
+POSIX_SYS(rt_sigaction);
+POSIX_SYS(rt_sigprocmask);
+POSIX_SYS(getcwd);
+POSIX_SYS(chdir);
+
+/* --- signal.c ------------------------------------------------------------ */
+
+/* execve: handlers back to the default (ignored signals stay so). */
+void signal_exec(void);
 
 /* --- arch/<arch>/arch.c -------------------------------------------------- */
 
@@ -159,6 +239,20 @@ struct kstat {
 	int64_t size, blksize, blocks;
 };
 long arch_stat_out(uint64_t buf, const struct kstat *st);
+
+/* --- fs.c: paths over the ramfs ------------------------------------------ */
+
+/* The normalised absolute path of path (relative to dirfd, for now only
+ * AT_FDCWD) into out[POSIX_PATH_MAX]: 0, -ENOENT (empty), -EBADF,
+ * -ENAMETOOLONG. */
+long fs_resolve(int64_t dirfd, const char *path, char *out);
+/* What stat says of the normalised path abs: 0 or -ENOENT. */
+long fs_stat(const char *abs, struct kstat *st);
+
+/* The FP/SIMD registers, saved at fork and loaded in the child. */
+#define ARCH_FP_BYTES 528
+void arch_fp_save(void *buf);
+void arch_fp_load(const void *buf);
 
 /* Start the program at entry with the Linux initial registers and sp. */
 void arch_enter(uint64_t entry, uint64_t sp) __attribute__((noreturn));

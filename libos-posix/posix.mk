@@ -15,16 +15,18 @@ POSIX_HELLO_INITRD := $(BUILD)/images/posix-hello.cpio
 # (libos-posix/README.md has the map).
 POSIX_LIBOS_BASE := 0x7f7000000000
 
-POSIX_SRCS := $(addprefix libos-posix/,main.c log.c vm.c mem.c load.c \
-	syscall.c io.c pte.c arch/$(ARCH)/arch.c)
+POSIX_SRCS := $(addprefix libos-posix/,main.c pool.c proc.c fork.c vm.c \
+	signal.c fs.c mem.c load.c syscall.c io.c pte.c arch/$(ARCH)/arch.c)
 
 # Linked far above 2 GiB, so position-independent code (x86_64's small
 # code model cannot address it otherwise); general registers only, so an
 # upcall never touches the program's FP/SIMD state.  libexo is built
 # again the same way for it.
 POSIX_CFLAGS = $(filter-out -fno-pic -fno-pie,$(UCFLAGS)) -fpie \
-	-mgeneral-regs-only -Ilibos-posix -Ilibos-posix/include \
-	-Ilibos-posix/arch/$(ARCH)
+	-mgeneral-regs-only $(POSIX_CFLAGS_$(ARCH)) -Ilibos-posix \
+	-Ilibos-posix/include -Ilibos-posix/arch/$(ARCH)
+# The pool's atomics inline (there is no libgcc to call out to).
+POSIX_CFLAGS_aarch64 := -mno-outline-atomics
 POSIX_ASFLAGS = $(filter-out -fno-pic -fno-pie,$(UASFLAGS)) -fpie
 
 POSIX_OBJS := $(patsubst %,$(POSIX_BUILD)/%.o,$(basename $(POSIX_SRCS)))
@@ -85,7 +87,7 @@ POSIX_TEST_CC := aarch64-linux-gnu-gcc -static
 POSIX_PIE_CC := aarch64-linux-gnu-gcc -static-pie
 endif
 POSIX_TEST_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
-POSIX_TESTS := hello args mem tls status segv errors
+POSIX_TESTS := hello args mem tls status segv errors fork forkloop orphan
 
 $(addprefix $(POSIX_HELLO_DIR)/,$(POSIX_TESTS)): $(POSIX_HELLO_DIR)/%: \
 		tests/posix/%.c libos-posix/posix.mk

@@ -46,9 +46,21 @@ POSIX_SYS(getpid)
 	return proc.pid;
 }
 
+/* The parent at fork, until it exits: then init's pid, 1, as after
+ * Linux reparents an orphan. */
 POSIX_SYS(getppid)
 {
-	return proc.ppid;
+	const volatile struct posix_procent *p = &proc.pool->procs[proc.slot];
+
+	if (p->pid != proc.pid || p->ppid)
+		return p->pid == proc.pid ? p->ppid : proc.ppid;
+	return proc.pid == 1 ? 0 : 1;
+}
+
+POSIX_SYS(sched_yield)
+{
+	exo_yield(0);
+	return 0;
 }
 
 /* One thread per process so far: its id is the pid. */
@@ -148,16 +160,6 @@ POSIX_SYS(prctl)
 POSIX_SYS(rseq)
 {
 	return -L_ENOSYS;
-}
-
-POSIX_SYS(exit)
-{
-	posix_exit((int32_t)((a[0] & 0xff) << 8));
-}
-
-POSIX_SYS(exit_group)
-{
-	posix_exit((int32_t)((a[0] & 0xff) << 8));
 }
 
 /* --- limits, time, randomness -------------------------------------------- */

@@ -6,7 +6,9 @@
  *
  * Invariant: every page mapped in [EXO_USER_MIN, POSIX_AREA_END) lies in
  * a region whose protection allows it, with the exo perms of that
- * protection.  PROT_NONE pages hold no frame, so making a page PROT_NONE
+ * protection, except that a page shared copy-on-write with a parent or
+ * child since a fork is mapped without write access; the first write
+ * faults and gives it a frame of its own (cow).  PROT_NONE pages hold no frame, so making a page PROT_NONE
  * discards its contents (Linux keeps them; nothing here needs that yet).
  */
 #include <exo/arch/pte.h>
@@ -16,6 +18,7 @@
 
 #define VMA_MAX 256
 #define BATCH 64
+#define DROPS_MAX 2048
 
 struct vma {
 	uint64_t start, end;
@@ -24,6 +27,10 @@ struct vma {
 
 static struct vma vmas[VMA_MAX];
 static unsigned nvma;
+
+/* Frames of ours that children still mapped when we let them go. */
+static uint64_t drops[DROPS_MAX];
+static unsigned ndrops;
 
 static uint64_t
 exo_perms(unsigned prot)
@@ -117,10 +124,9 @@ vma_insert(uint64_t start, uint64_t end, unsigned prot)
 	vmas[i] = (struct vma){ start, end, prot };
 }
 
-/* The next page at or after va (below end) that has a frame, or end;
- * skips whole tables that are absent. */
-static uint64_t
-next_present(uint64_t va, uint64_t end)
+/* Skips whole tables that are absent. */
+uint64_t
+vm_next_present(uint64_t va, uint64_t end)
 {
 	static const unsigned shift[4] = { 39, 30, 21, 12 };
 
@@ -149,16 +155,22 @@ pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms)
 {
 	struct exo_mapping m[BATCH];
 	uint64_t vas[BATCH], pas[BATCH];
-	uint64_t va = next_present(start, end);
+	uint64_t va = vm_next_present(start, end);
 
 	while (va < end) {
 		unsigned n = 0;
 
 		for (; n < BATCH && va < end;
-		     va = next_present(va + PAGE, end)) {
-			pas[n] = exo_pte_addr(posix_pte(va));
+		     va = vm_next_present(va + PAGE, end)) {
+			uint64_t pte = posix_pte(va);
+
+			pas[n] = exo_pte_addr(pte);
 			vas[n] = va;
 			m[n] = (struct exo_mapping){ va, pas[n], perms };
+			/* A page shared copy-on-write stays read-only until
+			 * its first write copies it. */
+			if (!(exo_pte_perms(pte) & EXO_PERM_W))
+				m[n].perms &= ~(uint64_t)EXO_PERM_W;
 			n++;
 		}
 		if (keep) {
@@ -167,8 +179,68 @@ pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms)
 		}
 		exo_unmap(EXO_ENVID_SELF, vas, n);
 		for (unsigned i = 0; i < n; i++)
-			exo_page_free(EXO_ENVID_SELF, pas[i]);
+			vm_drop_frame(pas[i]);
 	}
+}
+
+/*
+ * A frame shared copy-on-write is owned by the process that had it
+ * first; exo_page_free says which case this is: 0 (ours, mapped nowhere
+ * else), -EXO_EPERM (another process's: nothing to do) or -EXO_EBUSY
+ * (ours, still mapped by a child: free it once the child let it go).
+ */
+void
+vm_drop_frame(uint64_t pa)
+{
+	if (exo_page_free(EXO_ENVID_SELF, pa) != -EXO_EBUSY)
+		return;
+	if (ndrops == DROPS_MAX)
+		vm_retry_drops();
+	if (ndrops < DROPS_MAX)
+		drops[ndrops++] = pa;
+	else
+		posix_log("posix: pid %u: frame 0x%lx kept until exit\n",
+			  proc.pid, (unsigned long)pa);
+}
+
+void
+vm_retry_drops(void)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < ndrops; i++)
+		if (exo_page_free(EXO_ENVID_SELF, drops[i]) == -EXO_EBUSY)
+			drops[kept++] = drops[i];
+	ndrops = kept;
+}
+
+void
+vm_forget_drops(void)
+{
+	ndrops = 0;
+}
+
+int
+vm_copy_page(uint64_t pa, uint64_t va)
+{
+	struct exo_mapping m = { POSIX_SCRATCH_VA, pa,
+				 EXO_PERM_R | EXO_PERM_W };
+	uint64_t at = POSIX_SCRATCH_VA;
+	long r = exo_map(EXO_ENVID_SELF, &m, 1);
+
+	if (r < 0)
+		return (int)r;
+	memcpy((void *)(uintptr_t)POSIX_SCRATCH_VA, (const void *)(uintptr_t)va,
+	       PAGE);
+	exo_unmap(EXO_ENVID_SELF, &at, 1);
+	return 0;
+}
+
+void
+vm_reset(void)
+{
+	pages_apply(EXO_USER_MIN, POSIX_AREA_END, false, 0);
+	nvma = 0;
 }
 
 int
@@ -247,17 +319,46 @@ page_in(uint64_t va, unsigned prot)
 	return true;
 }
 
+/* The first write to a page shared copy-on-write since a fork: give
+ * it a frame of its own with the shared one's contents. */
+static bool
+cow(uint64_t va, unsigned prot)
+{
+	uint64_t old = exo_pte_addr(posix_pte(va));
+	long pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
+	struct exo_mapping m = { va, 0, exo_perms(prot) };
+
+	if (pa < 0) {
+		posix_log("posix: pid %u: out of memory at 0x%lx (%s)\n",
+			  proc.pid, (unsigned long)va, exo_strerror(pa));
+		return false;
+	}
+	m.pa = (uint64_t)pa;
+	if (vm_copy_page(m.pa, va) < 0 || exo_map(EXO_ENVID_SELF, &m, 1) < 0) {
+		exo_page_free(EXO_ENVID_SELF, m.pa);
+		return false;
+	}
+	vm_drop_frame(old);
+	return true;
+}
+
 bool
 vm_fault(uint64_t addr, uint64_t flags)
 {
 	struct vma *v = vma_find(addr);
 
-	if (!v || !v->prot || (flags & EXO_PF_PRESENT))
+	if (!v || !v->prot)
 		return false;
 	if (((flags & EXO_PF_WRITE) && !(v->prot & L_PROT_WRITE)) ||
 	    ((flags & EXO_PF_EXEC) && !(v->prot & L_PROT_EXEC)))
 		return false;
-	return page_in(page_down(addr), v->prot);
+	if (!(flags & EXO_PF_PRESENT))
+		return page_in(page_down(addr), v->prot);
+	/* Present: only a write to a page shared since a fork is ours. */
+	if (!(flags & EXO_PF_WRITE) ||
+	    (exo_pte_perms(posix_pte(page_down(addr))) & EXO_PERM_W))
+		return false;
+	return cow(page_down(addr), v->prot);
 }
 
 bool
@@ -269,10 +370,14 @@ vm_user_ok(uint64_t addr, uint64_t len, unsigned prot)
 		return false;
 	for (uint64_t va = page_down(addr); va < end; va += PAGE) {
 		struct vma *v = vma_find(va);
+		uint64_t pte = posix_pte(va);
 
 		if (!v || (v->prot & prot) != prot || !v->prot)
 			return false;
-		if (!posix_pte(va) && !page_in(va, v->prot))
+		if (!pte && !page_in(va, v->prot))
+			return false;
+		if (pte && (prot & L_PROT_WRITE) &&
+		    !(exo_pte_perms(pte) & EXO_PERM_W) && !cow(va, v->prot))
 			return false;
 	}
 	return true;

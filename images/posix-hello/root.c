@@ -11,9 +11,7 @@
 #include <exo/string.h>
 #include <posix/launch.h>
 
-#define FILE_WINDOW 0x00007d0000000000ull /* files, POSIX_FILE_MAX apart */
-#define LAUNCH_WINDOW 0x00007c0000000000ull
-#define MAX_FILES 16
+#define POOL_WINDOW 0x00007d0000000000ull
 #define QUOTA 8192		   /* frames per process: 32 MiB */
 #define TIMEOUT_NS 20000000000ull  /* per case */
 #define EXITED(code) ((code) << 8) /* Linux wait status */
@@ -60,6 +58,18 @@ static const struct test tests[] = {
 	  .argv = { "errors" },
 	  .out = "errors ok\n",
 	  .nosys_logs = 1 },
+	{ .name = "fork",
+	  .file = "fork",
+	  .argv = { "fork" },
+	  .out = "fork ok\n" },
+	{ .name = "forkloop",
+	  .file = "forkloop",
+	  .argv = { "forkloop" },
+	  .out = "forkloop ok\n" },
+	{ .name = "orphan",
+	  .file = "orphan",
+	  .argv = { "orphan" },
+	  .out = "orphan ok\n" },
 	{ .name = "busybox-echo",
 	  .file = "busybox",
 	  .argv = { "busybox", "echo", "hello" },
@@ -67,7 +77,7 @@ static const struct test tests[] = {
 	{ .name = "busybox-uname",
 	  .file = "busybox",
 	  .argv = { "busybox", "uname", "-a" },
-	  .out = "Exo exo 0.1.0 libos-posix " EXO_ARCH,
+	  .out = "Exo exo 0.2.0 libos-posix " EXO_ARCH,
 	  .prefix_only = true },
 	{ .name = "busybox-true",
 	  .file = "busybox",
@@ -78,43 +88,19 @@ static const struct test tests[] = {
 	  .argv = { "busybox", "false" },
 	  .out = "",
 	  .status = EXITED(1) },
+	{ .name = "busybox-sh-status",
+	  .file = "busybox",
+	  .argv = { "busybox", "sh", "-c",
+		    "busybox true; busybox false; echo $?; (exit 5); echo $?; "
+		    "exit 3" },
+	  .out = "1\n5\n",
+	  .status = EXITED(3) },
 };
 
 static const char *const envp[] = { "HOME=/", "TERM=dumb", NULL };
 
-/* Initrd files copied into frames of ours, so processes can share them. */
-static struct {
-	const char *name;
-	struct posix_file f;
-} files[MAX_FILES];
-static unsigned nfiles;
-
-/* The file called name, copied once: 0 or an error. */
-static int
-file(const char *name, const struct posix_file **f)
-{
-	struct exo_cpio_file cf;
-	int r;
-
-	for (unsigned i = 0; i < nfiles; i++) {
-		if (!strcmp(files[i].name, name)) {
-			*f = &files[i].f;
-			return 0;
-		}
-	}
-	if (nfiles == MAX_FILES)
-		return -EXO_ENOMEM;
-	r = exo_bootfs_find(name, &cf);
-	if (!r)
-		r = posix_file_copy(cf.data, cf.size,
-				    FILE_WINDOW + nfiles * POSIX_FILE_MAX,
-				    &files[nfiles].f);
-	if (r < 0)
-		return r;
-	files[nfiles].name = name;
-	*f = &files[nfiles++].f;
-	return 0;
-}
+/* One instance for every case: its ramfs holds the initrd under /bin. */
+static struct posix_instance instance;
 
 static bool
 alive(exo_envid_t env)
@@ -177,21 +163,23 @@ nosys_lines(const char *log, uint64_t len)
 
 /* Why the finished case failed, or NULL. */
 static const char *
-verdict(const struct test *t, const struct posix_proc *p)
+verdict(const struct test *t, const struct posix_pool *pool)
 {
-	const struct posix_launch *b = p->blk;
-	uint64_t out = b->out_len < POSIX_OUT_MAX ? b->out_len : POSIX_OUT_MAX;
-	uint64_t log = b->log_len < POSIX_LOG_MAX ? b->log_len : POSIX_LOG_MAX;
+	uint64_t out =
+		pool->out_len < POSIX_OUT_MAX ? pool->out_len : POSIX_OUT_MAX;
+	uint64_t log =
+		pool->log_len < POSIX_LOG_MAX ? pool->log_len : POSIX_LOG_MAX;
 	uint64_t want = strlen(t->out);
+	int32_t status;
 
-	if (!b->exited)
+	if (!posix_instance_status(&instance, &status))
 		return "the process died without exiting";
-	if (b->wait_status != t->status)
+	if (status != t->status)
 		return "wrong exit status";
-	if (out < want || memcmp(p->out, t->out, want) ||
+	if (out < want || memcmp(pool->out, t->out, want) ||
 	    (!t->prefix_only && out != want))
 		return "wrong output";
-	if (nosys_lines(b->log, log) != t->nosys_logs)
+	if (nosys_lines(pool->log, log) != t->nosys_logs)
 		return "wrong number of -ENOSYS log lines";
 	return NULL;
 }
@@ -200,48 +188,40 @@ verdict(const struct test *t, const struct posix_proc *p)
 static bool
 run(const struct test *t, const void *libos, uint64_t libos_size)
 {
-	const struct posix_file *prog = NULL;
-	int r = file(t->file, &prog);
 	char path[64];
 	struct posix_cmd cmd = {
 		.libos = libos,
 		.libos_size = libos_size,
-		.prog = prog,
 		.path = path,
 		.argv = t->argv,
 		.envp = envp,
-		.pid = 1,
 		.flags = POSIX_LAUNCH_CAPTURE,
 		.frame_quota = QUOTA,
 	};
-	struct posix_proc p;
+	struct posix_pool *pool = instance.pool;
 	const char *why;
+	int32_t status = -1;
+	long env;
 
-	if (r < 0) {
-		exo_printf("FAIL posix/%s: file '%s': %s\n", t->name, t->file,
-			   exo_strerror(r));
-		return false;
-	}
-	/* Where a file system would have it. */
 	exo_snprintf(path, sizeof(path), "/bin/%s", t->file);
-	r = posix_launch(&cmd, LAUNCH_WINDOW, &p);
-	if (r < 0) {
+	env = posix_launch(&instance, &cmd);
+	if (env < 0) {
 		exo_printf("FAIL posix/%s: cannot launch: %s\n", t->name,
-			   exo_strerror(r));
+			   exo_strerror(env));
 		return false;
 	}
-	why = wait_exit(p.env) ? verdict(t, &p) : "timed out";
+	why = wait_exit((exo_envid_t)env) ? verdict(t, pool) : "timed out";
+	posix_instance_status(&instance, &status);
 	exo_printf("posix-hello: %s: wait status 0x%x\n", t->name,
-		   (unsigned)p.blk->wait_status);
-	show("  | ", p.out,
-	     p.blk->out_len < POSIX_OUT_MAX ? p.blk->out_len : POSIX_OUT_MAX);
-	show("  log: ", p.blk->log,
-	     p.blk->log_len < POSIX_LOG_MAX ? p.blk->log_len : POSIX_LOG_MAX);
+		   (unsigned)status);
+	show("  | ", pool->out,
+	     pool->out_len < POSIX_OUT_MAX ? pool->out_len : POSIX_OUT_MAX);
+	show("  log: ", pool->log,
+	     pool->log_len < POSIX_LOG_MAX ? pool->log_len : POSIX_LOG_MAX);
 	if (why)
 		exo_printf("FAIL posix/%s: %s\n", t->name, why);
 	else
 		exo_printf("PASS posix/%s\n", t->name);
-	posix_launch_release(&p);
 	return !why;
 }
 
@@ -250,11 +230,16 @@ main(uint64_t arg)
 {
 	struct exo_cpio_file libos;
 	unsigned failed = 0, n = sizeof(tests) / sizeof(tests[0]);
+	int r;
 
 	exo_printf("root: env %x, running Linux programs on libos-posix\n",
 		   (unsigned)exo_env_self());
 	if (exo_bootfs_find("libos-posix", &libos))
 		exo_panic("root: no libos-posix in the initrd");
+	r = posix_instance_create("/bin/", POOL_WINDOW, &instance);
+	if (r < 0)
+		exo_panic("root: cannot make the instance: %s",
+			  exo_strerror(r));
 	for (unsigned i = 0; i < n; i++)
 		failed += !run(&tests[i], libos.data, libos.size);
 	if (failed)

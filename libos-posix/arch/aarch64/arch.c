@@ -85,6 +85,45 @@ arch_stat_out(uint64_t buf, const struct kstat *st)
 	return copy_out(buf, &s, sizeof(s));
 }
 
+/* fpsr, fpcr and q0-q31: 528 bytes. */
+void
+arch_fp_save(void *buf)
+{
+	__asm__ volatile(
+		"mrs x9, fpsr\n\tmrs x10, fpcr\n\tstp x9, x10, [%0]\n\t"
+		"add x9, %0, #16\n\t"
+		"stp q0, q1, [x9, #0]\n\tstp q2, q3, [x9, #32]\n\t"
+		"stp q4, q5, [x9, #64]\n\tstp q6, q7, [x9, #96]\n\t"
+		"stp q8, q9, [x9, #128]\n\tstp q10, q11, [x9, #160]\n\t"
+		"stp q12, q13, [x9, #192]\n\tstp q14, q15, [x9, #224]\n\t"
+		"stp q16, q17, [x9, #256]\n\tstp q18, q19, [x9, #288]\n\t"
+		"stp q20, q21, [x9, #320]\n\tstp q22, q23, [x9, #352]\n\t"
+		"stp q24, q25, [x9, #384]\n\tstp q26, q27, [x9, #416]\n\t"
+		"stp q28, q29, [x9, #448]\n\tstp q30, q31, [x9, #480]"
+		:
+		: "r"(buf)
+		: "x9", "x10", "memory");
+}
+
+void
+arch_fp_load(const void *buf)
+{
+	__asm__ volatile(
+		"ldp x9, x10, [%0]\n\tmsr fpsr, x9\n\tmsr fpcr, x10\n\t"
+		"add x9, %0, #16\n\t"
+		"ldp q0, q1, [x9, #0]\n\tldp q2, q3, [x9, #32]\n\t"
+		"ldp q4, q5, [x9, #64]\n\tldp q6, q7, [x9, #96]\n\t"
+		"ldp q8, q9, [x9, #128]\n\tldp q10, q11, [x9, #160]\n\t"
+		"ldp q12, q13, [x9, #192]\n\tldp q14, q15, [x9, #224]\n\t"
+		"ldp q16, q17, [x9, #256]\n\tldp q18, q19, [x9, #288]\n\t"
+		"ldp q20, q21, [x9, #320]\n\tldp q22, q23, [x9, #352]\n\t"
+		"ldp q24, q25, [x9, #384]\n\tldp q26, q27, [x9, #416]\n\t"
+		"ldp q28, q29, [x9, #448]\n\tldp q30, q31, [x9, #480]"
+		:
+		: "r"(buf)
+		: "x9", "x10", "memory");
+}
+
 /* Linux starts a program with every register zero but sp (x0 = 0: no
  * function for atexit). */
 void

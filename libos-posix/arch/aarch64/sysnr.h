@@ -1,16 +1,22 @@
 /*
  * The Linux system calls libos-posix handles, by their aarch64 numbers
  * (include/uapi/asm-generic/unistd.h).  Numbers only: X(nr, name) names
- * the handler sys_<name>.  aarch64 has no readlink or arch_prctl: the
+ * the handler sys_<name>.  aarch64 has no fork, vfork, readlink or
+ * arch_prctl (clone makes processes; the
  * thread pointer is TPIDR_EL0, which programs write themselves.
  */
 #ifndef POSIX_ARCH_SYSNR_H
 #define POSIX_ARCH_SYSNR_H
 
+/* clone(flags, stack, parent_tid, tls, child_tid) */
+#define POSIX_CLONE_CTID 4
+
 #define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
 
 #define POSIX_SYSCALLS(X)                                                      \
+	X(17, getcwd)                                                          \
 	X(29, ioctl)                                                           \
+	X(49, chdir)                                                           \
 	X(57, close)                                                           \
 	X(62, lseek)                                                           \
 	X(63, read)                                                            \
@@ -25,6 +31,9 @@
 	X(96, set_tid_address)                                                 \
 	X(99, set_robust_list)                                                 \
 	X(113, clock_gettime)                                                  \
+	X(124, sched_yield)                                                    \
+	X(134, rt_sigaction)                                                   \
+	X(135, rt_sigprocmask)                                                 \
 	X(160, uname)                                                          \
 	X(167, prctl)                                                          \
 	X(172, getpid)                                                         \
@@ -36,8 +45,11 @@
 	X(178, gettid)                                                         \
 	X(214, brk)                                                            \
 	X(215, munmap)                                                         \
+	X(220, clone)                                                          \
+	X(221, execve)                                                         \
 	X(222, mmap)                                                           \
 	X(226, mprotect)                                                       \
+	X(260, wait4)                                                          \
 	X(261, prlimit64)                                                      \
 	X(278, getrandom)                                                      \
 	X(293, rseq)

@@ -139,6 +139,19 @@ POSIX_SYS(arch_prctl)
 	}
 }
 
+/* The SSE and x87 state (fxsave's 512 bytes; the buffer is aligned). */
+void
+arch_fp_save(void *buf)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(buf) : "memory");
+}
+
+void
+arch_fp_load(const void *buf)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(buf) : "memory");
+}
+
 /* Linux starts a program with every register zero but rsp (rdx = 0:
  * no function for atexit) and the flags clear. */
 void

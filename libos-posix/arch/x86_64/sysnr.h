@@ -6,6 +6,9 @@
 #ifndef POSIX_ARCH_SYSNR_H
 #define POSIX_ARCH_SYSNR_H
 
+/* clone(flags, stack, parent_tid, child_tid, tls) */
+#define POSIX_CLONE_CTID 3
+
 #define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
 
 #define POSIX_SYSCALLS(X)                                                      \
@@ -18,12 +21,22 @@
 	X(10, mprotect)                                                        \
 	X(11, munmap)                                                          \
 	X(12, brk)                                                             \
+	X(13, rt_sigaction)                                                    \
+	X(14, rt_sigprocmask)                                                  \
 	X(16, ioctl)                                                           \
 	X(19, readv)                                                           \
 	X(20, writev)                                                          \
+	X(24, sched_yield)                                                     \
 	X(39, getpid)                                                          \
+	X(56, clone)                                                           \
+	X(57, fork)                                                            \
+	X(58, vfork)                                                           \
+	X(59, execve)                                                          \
 	X(60, exit)                                                            \
+	X(61, wait4)                                                           \
 	X(63, uname)                                                           \
+	X(79, getcwd)                                                          \
+	X(80, chdir)                                                           \
 	X(89, readlink)                                                        \
 	X(102, getuid)                                                         \
 	X(104, getgid)                                                         \

@@ -1,113 +1,138 @@
 /*
- * How a Linux process is started: the contract between the env that
- * launches it (the image's root env, through libos-posix/launch.c) and
- * the copy of libos-posix that runs in the new env.
+ * A libos-posix instance: the processes started from one launch and
+ * everything they share.  The contract between the env that launches
+ * the first process (the image's root env, through libos-posix/launch.c)
+ * and the copies of libos-posix that run in the processes' envs.
  *
- * The launcher creates the env with EXO_ENV_LINUX, loads libos-posix into
- * it, and maps two things into it, both in frames the launcher owns (the
- * initrd's frames are the kernel's and cannot be shared):
- *
- *   POSIX_LAUNCH_VA  the launch block, read-write: a struct posix_launch
- *                    page (what to run, and where the libOS leaves the
- *                    exit status) followed by the output pages
- *   POSIX_FILE_VA    the program file, read-only, shared by every
- *                    process that runs it
- *
- * and starts the libOS with POSIX_LAUNCH_VA as its argument.  The frames
- * stay the launcher's, so it still reads the block after the env died.
- * Everything the child wrote there is untrusted.
+ * The launcher owns the instance's pool: one physically contiguous run
+ * of frames, named by one PAGES capability with READ, WRITE and GRANT.
+ * Every process of the instance maps the whole pool read-write at
+ * POSIX_POOL_VA and holds a copy of that capability, so it can map the
+ * pool into the children it forks, however far down the tree.  The pool
+ * holds what POSIX makes processes share: the process table (pids,
+ * parents, exit statuses), the files (a ramfs, filled by the launcher
+ * from the initrd), and the first process's launch arguments and, when
+ * capturing, everything the processes print.  Pointers inside the pool
+ * are valid in every process (same address everywhere).  Everything in
+ * it is written by untrusted processes: the launcher only reads it.
  */
 #ifndef POSIX_LAUNCH_H
 #define POSIX_LAUNCH_H
 
+#include <stdbool.h>
 #include <exo/types.h>
 
-#define POSIX_LAUNCH_VA 0x00007f6000000000ull
-#define POSIX_FILE_VA 0x00007f5000000000ull
-#define POSIX_FILE_MAX (64ull << 20) /* the largest program file */
+#define POSIX_POOL_VA 0x00007f6000000000ull
+#define POSIX_POOL_MAX (256ull << 20)
+#define POSIX_POOL_SPARE (4ull << 20) /* beyond the files: pipes, new files */
 
-#define POSIX_LAUNCH_MAGIC 0x58534f50u /* "POSX" */
-#define POSIX_LAUNCH_PAGES 8u	       /* the block and its output pages */
-#define POSIX_OUT_VA (POSIX_LAUNCH_VA + 4096)
-#define POSIX_OUT_MAX ((POSIX_LAUNCH_PAGES - 1) * 4096u)
+#define POSIX_POOL_MAGIC 0x4c4f4f50u /* "POOL" */
 
 /* flags */
 #define POSIX_LAUNCH_CAPTURE                                                   \
-	1u /* fd 1 and 2 (and the libOS's log) go to
-				   the output pages, not the console */
+	1u /* fds 1 and 2 (and the libOS's log) go to the pool's output
+	      pages, not the console */
 
+#define POSIX_NPROC 128	  /* processes alive (or unwaited) at once */
+#define POSIX_NFILES 96	  /* files in the ramfs */
+#define POSIX_NAME_MAX 56 /* a file's full path, NUL included */
 #define POSIX_STRINGS_MAX 2048u
-#define POSIX_LOG_MAX 1024u
+#define POSIX_LOG_MAX 2048u
+#define POSIX_OUT_MAX (32u * 1024)
 
-struct posix_launch {
-	/* Written by the launcher. */
-	uint32_t magic;
-	uint32_t flags;
-	uint64_t file_size; /* bytes of the program at POSIX_FILE_VA */
-	uint32_t pid, ppid;
-	uint32_t argc, envc;
-	/* The program's path, then argv[0..argc), then envp[0..envc), each
-	 * NUL-terminated, in strings[0..strings_len). */
-	uint32_t strings_len;
-	/* Written by the libOS. */
-	uint32_t exited;     /* 1 once wait_status is final */
-	int32_t wait_status; /* as Linux wait4 reports it */
-	uint32_t out_len;    /* bytes written to the output pages */
-	uint32_t log_len;    /* bytes in log[] */
-	uint32_t pad;
-	char strings[POSIX_STRINGS_MAX];
-	char log[POSIX_LOG_MAX]; /* the libOS's diagnostics when capturing */
+enum posix_proc_state {
+	POSIX_PROC_FREE = 0,
+	POSIX_PROC_RUNNING = 1,
+	POSIX_PROC_ZOMBIE = 2, /* exited; status final, not yet waited for */
 };
 
-_Static_assert(sizeof(struct posix_launch) <= 4096, "one page");
+/* One process.  ppid is the POSIX parent (0 once the parent exited:
+ * nobody will wait for it); creator is the pid whose env created this
+ * one's env (the kernel destroys an env with its creator). */
+struct posix_procent {
+	uint32_t pid;
+	uint32_t ppid;
+	uint32_t creator;
+	exo_envid_t env;
+	uint32_t state; /* enum posix_proc_state */
+	int32_t status; /* as Linux wait4 reports it */
+};
+
+/* A ramfs file: its bytes at pool offset off. */
+struct posix_rfile {
+	char name[POSIX_NAME_MAX];
+	uint64_t off;
+	uint64_t size;
+	uint32_t mode;
+	uint32_t pad;
+};
+
+struct posix_pool {
+	uint32_t magic;
+	uint32_t flags;	 /* POSIX_LAUNCH_* */
+	uint64_t pa;	 /* physical address of the first frame */
+	uint64_t npages; /* frames in the pool */
+	uint64_t heap;	 /* offset of the first free byte */
+	uint32_t lock;	 /* guards procs[], next_pid, nfiles, heap */
+	uint32_t next_pid;
+	uint32_t pool_cap;    /* the first process's slots: the pool ... */
+	uint32_t console_cap; /* ... and the console (READ|WRITE|GRANT) */
+	uint32_t nfiles;
+	/* The first process: pid 1; its path, argv and envp, each
+	 * NUL-terminated, in strings[0..strings_len). */
+	uint32_t argc, envc, strings_len;
+	/* Written by the processes (atomically reserved). */
+	uint32_t out_len; /* bytes in out[] */
+	uint32_t log_len; /* bytes in log[] */
+	struct posix_procent procs[POSIX_NPROC];
+	struct posix_rfile files[POSIX_NFILES];
+	char strings[POSIX_STRINGS_MAX];
+	char log[POSIX_LOG_MAX];
+	char out[POSIX_OUT_MAX];
+};
+
+#define POSIX_POOL_HDR ((sizeof(struct posix_pool) + 4095) & ~(uint64_t)4095)
 
 /* --- the launcher side (libos-posix/launch.c, linked by a root env) ----- */
 
-/* A file copied into frames the launcher owns, mapped at va in it. */
-struct posix_file {
-	uint64_t va;
-	uint64_t size;
+struct posix_instance {
+	struct posix_pool *pool; /* mapped in the launcher */
+	exo_cap_t cap;		 /* the launcher's PAGES capability */
 };
 
-struct posix_proc {
-	exo_envid_t env;
-	struct posix_launch *blk; /* the launch block, mapped in the launcher */
-	const char *out;	  /* its output pages, mapped in the launcher */
-};
-
-/* What to run: the libOS image, the program, its path and arguments. */
+/* What to run: the libOS image, the program's path and arguments. */
 struct posix_cmd {
 	const void *libos; /* libos-posix's ELF image */
 	uint64_t libos_size;
-	const struct posix_file *prog;
-	const char *path;	 /* what /proc/self/exe and AT_EXECFN say */
+	const char *path;	 /* a file of the ramfs */
 	const char *const *argv; /* NULL-terminated */
 	const char *const *envp; /* NULL-terminated */
-	uint32_t pid, ppid;
-	uint32_t flags;	      /* POSIX_LAUNCH_* */
-	uint64_t frame_quota; /* of the new env */
+	uint32_t flags;		 /* POSIX_LAUNCH_* */
+	uint64_t frame_quota;	 /* of the first process's env */
 };
 
 /*
- * Copy data[0..size) into fresh frames owned by the caller and map them
- * read-only at va (page-aligned, free in the caller) for later launches.
- * 0, -EXO_EINVAL (empty, or past POSIX_FILE_MAX) or an error of
- * exo_page_alloc / exo_map.
+ * Make an instance whose ramfs holds every file of the initrd, each as
+ * prefix + its name, with POSIX_POOL_SPARE bytes to spare; the pool is
+ * mapped in the caller at window (page-aligned, POSIX_POOL_MAX free).
+ * 0, -EXO_EINVAL (names too long, too many files), -EXO_ENOMEM (no run
+ * of free frames that long) or an error of the page calls.
  */
-int posix_file_copy(const void *data, uint64_t size, uint64_t va,
-		    struct posix_file *f);
+int posix_instance_create(const char *prefix, uint64_t window,
+			  struct posix_instance *in);
 
 /*
- * Start cmd in a new Linux env.  The launch block is mapped in the
- * caller at window (page-aligned, POSIX_LAUNCH_PAGES free pages).
- * 0, -EXO_EINVAL (arguments do not fit) or an error of exo_spawn_load /
- * the page calls; on error nothing is left behind.
+ * Start cmd as process 1 of the instance (whose process table and
+ * output are reset first: only one launch runs at a time).  Returns the
+ * env of process 1, or -EXO_EINVAL (arguments do not fit) or an error of
+ * exo_spawn_load / the page and capability calls; on error nothing is
+ * left behind.  Once that env is gone (it outlives its descendants), its
+ * wait status is posix_instance_status's.
  */
-int posix_launch(const struct posix_cmd *cmd, uint64_t window,
-		 struct posix_proc *p);
+long posix_launch(struct posix_instance *in, const struct posix_cmd *cmd);
 
-/* After p's env died: unmap and free its launch block. */
-void posix_launch_release(struct posix_proc *p);
+/* Process 1's final wait status; false if it never wrote one. */
+bool posix_instance_status(const struct posix_instance *in, int32_t *status);
 
 /* The leaf page-table entry mapping va in the calling env (read through
  * EXO_UVPT), or 0 if none. */

@@ -1,0 +1,350 @@
+/*
+ * fork, vfork and the fork-like clones: a new env, made and controlled
+ * by this libOS, whose address space is built from ours as read through
+ * EXO_UVPT.
+ *
+ *   program area   writable pages are mapped read-only in both and
+ *                  copied by whichever side writes first (vm.c's cow);
+ *                  the rest is shared as it is
+ *   libOS's pages  writable ones (data, bss, the upcall stack, the
+ *                  start stack) are copied into frames of the child's;
+ *                  text is shared
+ *   the pool       its header mapped read-write; the child maps the
+ *                  rest when it needs it (pool_map)
+ *
+ * exo_map lets us map only our own frames and the pool's (through its
+ * capability); a frame we have from our own parent is refused, and the
+ * child gets a copy of it instead.  The child starts in main(), which
+ * sees posix_fork_pid set and resumes the program from fork_frame.
+ */
+#include <exo/arch/pte.h>
+#include <exo/string.h>
+
+#include "posix.h"
+#include "sysnr.h"
+
+#define BATCH 64
+#define CHILD_QUOTA_MIN 512
+#define CHILD_QUOTA_MAX 16384
+
+#define L_CLONE_VM 0x100
+#define L_CLONE_VFORK 0x4000
+#define L_CLONE_PARENT_SETTID 0x100000
+#define L_CLONE_CHILD_CLEARTID 0x200000
+#define L_CLONE_CHILD_SETTID 0x1000000
+#define CLONE_OK                                                               \
+	(0xff | L_CLONE_VM | L_CLONE_VFORK | L_CLONE_PARENT_SETTID |           \
+	 L_CLONE_CHILD_CLEARTID | L_CLONE_CHILD_SETTID)
+
+enum how { COW, COPY };
+
+void _start(void); /* libexo's crt0: where a child starts */
+
+/* What the child resumes with; set before the libOS's pages are copied,
+ * so the child finds them in its own copy. */
+uint32_t posix_fork_pid;
+static struct exo_upcall_frame fork_frame;
+static unsigned char fork_fp[ARCH_FP_BYTES] __attribute__((aligned(64)));
+static uint64_t fork_flags, fork_ctid;
+
+struct batch {
+	exo_envid_t child;
+	unsigned n;
+	struct exo_mapping self[BATCH]; /* our pages made read-only */
+	struct exo_mapping kid[BATCH];
+	uint64_t full[BATCH]; /* the child's rights if it gets a copy */
+	unsigned nself;
+};
+
+/* Give the child its own copy of the page at m->va with rights perms. */
+static int
+copy_to_child(exo_envid_t child, const struct exo_mapping *m, uint64_t perms)
+{
+	long pa = exo_page_alloc(child, EXO_PA_ANY);
+	struct exo_mapping c = { m->va, 0, perms };
+	long r;
+
+	if (pa < 0)
+		return (int)pa;
+	c.pa = (uint64_t)pa;
+	r = vm_copy_page(c.pa, m->va);
+	if (!r)
+		r = exo_map(child, &c, 1);
+	return r < 0 ? (int)r : 0;
+}
+
+/* Map what the batch holds; entries the kernel refuses become copies. */
+static int
+flush(struct batch *b)
+{
+	unsigned done = 0;
+
+	if (b->nself && exo_map(EXO_ENVID_SELF, b->self, b->nself) < 0)
+		return -EXO_ENOMEM;
+	while (done < b->n) {
+		long r = exo_map(b->child, b->kid + done, b->n - done);
+
+		if (r > 0) {
+			done += (unsigned)r;
+			continue;
+		}
+		if (r != -EXO_EPERM)
+			return (int)r;
+		r = copy_to_child(b->child, &b->kid[done], b->full[done]);
+		if (r < 0)
+			return (int)r;
+		done++;
+	}
+	b->n = b->nself = 0;
+	return 0;
+}
+
+/* Add the page at va (mapped here by pte) to the batch, as how says. */
+static int
+add(struct batch *b, uint64_t va, uint64_t pte, enum how how)
+{
+	uint64_t perms = exo_pte_perms(pte), pa = exo_pte_addr(pte);
+	struct exo_mapping m = { va, pa, perms };
+
+	if (how == COPY && (perms & EXO_PERM_W))
+		return copy_to_child(b->child, &m, perms);
+	b->full[b->n] = perms;
+	if (how == COW && (perms & EXO_PERM_W)) {
+		m.perms &= ~(uint64_t)EXO_PERM_W;
+		b->self[b->nself++] = m;
+	}
+	b->kid[b->n++] = m;
+	return b->n == BATCH ? flush(b) : 0;
+}
+
+/* Give the child the present pages of [lo, hi). */
+static int
+copy_range(struct batch *b, uint64_t lo, uint64_t hi, enum how how)
+{
+	for (uint64_t va = vm_next_present(lo, hi); va < hi;
+	     va = vm_next_present(va + PAGE, hi)) {
+		int r = add(b, va, posix_pte(va), how);
+
+		if (r < 0)
+			return r;
+	}
+	return flush(b);
+}
+
+/* The pool's header (the process table, the ramfs's names), read-write,
+ * through its capability; the child maps the rest as it needs it. */
+static int
+map_pool(exo_envid_t child)
+{
+	uint64_t n = POSIX_POOL_HDR / PAGE, pa = proc.pool->pa;
+	struct exo_mapping m[BATCH];
+
+	for (uint64_t done = 0; done < n;) {
+		unsigned k = 0;
+		long r;
+
+		for (; k < BATCH && done + k < n; k++)
+			m[k] = (struct exo_mapping){ POSIX_POOL_VA +
+							     (done + k) * PAGE,
+						     pa + (done + k) * PAGE,
+						     EXO_PERM_R | EXO_PERM_W };
+		r = exo_map(child, m, k);
+		if (r < 0)
+			return (int)r;
+		done += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* Build the child's address space and give it the capabilities it
+ * passes on; the start argument through *arg. */
+static int
+build(exo_envid_t child, uint64_t *arg)
+{
+	static struct batch b;
+	uint64_t pool_end = POSIX_POOL_VA + proc.pool->npages * PAGE;
+	long pc, cc;
+	int r;
+
+	b.child = child;
+	b.n = b.nself = 0;
+	r = copy_range(&b, EXO_USER_MIN, POSIX_AREA_END, COW);
+	if (!r)
+		r = copy_range(&b, POSIX_AREA_END, POSIX_POOL_VA, COPY);
+	if (!r)
+		r = copy_range(&b, pool_end, EXO_USER_END, COPY);
+	if (!r)
+		r = map_pool(child);
+	if (r < 0)
+		return r;
+	pc = exo_cap_grant(proc.pool_cap, child,
+			   EXO_RIGHT_READ | EXO_RIGHT_WRITE | EXO_RIGHT_GRANT);
+	cc = exo_cap_grant(exo_console(), child,
+			   EXO_RIGHT_READ | EXO_RIGHT_WRITE | EXO_RIGHT_GRANT);
+	if (pc < 0 || cc < 0)
+		return pc < 0 ? (int)pc : (int)cc;
+	*arg = (uint64_t)pc | (uint64_t)cc << 32;
+	return 0;
+}
+
+/* A new entry in the process table for a child of ours: its pid, or 0
+ * if the table is full. */
+static uint32_t
+new_entry(void)
+{
+	uint32_t pid = 0;
+
+	pool_lock();
+	for (unsigned i = 0; i < POSIX_NPROC; i++) {
+		struct posix_procent *p = &proc.pool->procs[i];
+
+		if (p->state != POSIX_PROC_FREE)
+			continue;
+		pid = proc.pool->next_pid++;
+		*p = (struct posix_procent){ .pid = pid,
+					     .ppid = proc.pid,
+					     .creator = proc.pid,
+					     .state = POSIX_PROC_RUNNING };
+		break;
+	}
+	pool_unlock();
+	return pid;
+}
+
+/* Our child's entry, by pid: its index (the pool is locked or the
+ * entry is ours to fill). */
+static unsigned
+entry_of(uint32_t pid)
+{
+	unsigned i = 0;
+
+	while (i < POSIX_NPROC - 1 && proc.pool->procs[i].pid != pid)
+		i++;
+	return i;
+}
+
+static void
+drop_entry(uint32_t pid)
+{
+	pool_lock();
+	memset(&proc.pool->procs[entry_of(pid)], 0,
+	       sizeof(proc.pool->procs[0]));
+	pool_unlock();
+}
+
+/* Half of what we may still allocate, within bounds; 0 if too little. */
+static uint64_t
+child_quota(void)
+{
+	const volatile struct exo_envinfo *info = exo_info();
+	uint64_t q = (info->frames_quota - info->frames_used) / 2;
+
+	if (q < CHILD_QUOTA_MIN)
+		return 0;
+	return q < CHILD_QUOTA_MAX ? q : CHILD_QUOTA_MAX;
+}
+
+/* Fork: the child's pid, or -EAGAIN (no process slot, no quota) or
+ * -ENOMEM; the child resumes f with 0 and stack sp (if not 0). */
+static long
+do_fork(struct exo_upcall_frame *f, uint64_t flags, uint64_t sp, uint64_t ctid)
+{
+	uint64_t quota = child_quota(), arg = 0;
+	uint32_t pid;
+	long child;
+	int r;
+
+	vm_retry_drops();
+	if (!quota || !(pid = new_entry()))
+		return -L_EAGAIN;
+	child = exo_env_create(quota, EXO_ENV_LINUX);
+	if (child < 0) {
+		drop_entry(pid);
+		return -L_EAGAIN;
+	}
+	proc.pool->procs[entry_of(pid)].env = (exo_envid_t)child;
+	fork_frame = *f;
+	arch_set_ret(&fork_frame.regs, 0);
+	if (sp)
+		EXO_REGS_SP(&fork_frame.regs) = sp;
+	posix_fork_pid = pid;
+	fork_flags = flags;
+	fork_ctid = ctid;
+	arch_fp_save(fork_fp);
+	r = build((exo_envid_t)child, &arg);
+	if (!r)
+		r = (int)exo_env_start((exo_envid_t)child,
+				       (uint64_t)(uintptr_t)_start,
+				       EXO_SPAWN_STACK_TOP - 16, arg);
+	if (r < 0) {
+		exo_env_destroy((exo_envid_t)child);
+		drop_entry(pid);
+		vm_retry_drops();
+		return -L_ENOMEM;
+	}
+	proc_add_kid((exo_envid_t)child);
+	return pid;
+}
+
+void
+posix_fork_resume(uint64_t arg)
+{
+	uint32_t tid = posix_fork_pid;
+
+	proc.pool_cap = (exo_cap_t)(arg & 0xffffffffu);
+	exo_set_console((exo_cap_t)(arg >> 32));
+	proc.ppid = proc.pid;
+	proc.pid = posix_fork_pid;
+	proc.slot = entry_of(proc.pid);
+	vm_forget_drops();
+	proc_forget_kids();
+	if (posix_upcall_init() < 0)
+		posix_exit(127 << 8);
+	if (fork_flags & L_CLONE_CHILD_SETTID)
+		copy_out(fork_ctid, &tid, sizeof(tid));
+	if (fork_flags & L_CLONE_CHILD_CLEARTID)
+		proc.clear_child_tid = fork_ctid;
+	arch_fp_load(fork_fp);
+	exo_upcall_return(&fork_frame);
+	posix_exit(127 << 8);
+}
+
+POSIX_SYS(fork)
+{
+	return do_fork(f, 0, 0, 0);
+}
+
+/* vfork is a fork: the parent need not wait for the child's exec. */
+POSIX_SYS(vfork)
+{
+	return do_fork(f, 0, 0, 0);
+}
+
+/*
+ * clone(flags, stack, ptid, ...): the fork-like ones (what fork, vfork
+ * and posix_spawn make, CLONE_VM|CLONE_VFORK done as a fork); threads
+ * come later.  The child tid pointer is argument POSIX_CLONE_CTID.
+ */
+POSIX_SYS(clone)
+{
+	static bool logged;
+	uint64_t flags = a[0];
+	long pid;
+
+	if ((flags & ~(uint64_t)CLONE_OK) ||
+	    ((flags & L_CLONE_VM) && !(flags & L_CLONE_VFORK))) {
+		if (!logged)
+			posix_log("posix: pid %u: clone flags 0x%lx are not "
+				  "supported: -EINVAL\n",
+				  proc.pid, (unsigned long)flags);
+		logged = true;
+		return -L_EINVAL;
+	}
+	pid = do_fork(f, flags, a[1], a[POSIX_CLONE_CTID]);
+	if (pid > 0 && (flags & L_CLONE_PARENT_SETTID)) {
+		uint32_t tid = (uint32_t)pid;
+
+		copy_out(a[2], &tid, sizeof(tid));
+	}
+	return pid;
+}
