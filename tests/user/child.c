@@ -61,6 +61,11 @@ main(uint64_t arg)
 		sh->done = CHILD_MAGIC;
 		for (;;)
 			exo_yield(0);
+	case CHILD_IRQ_RAISE:
+		exo_wait(0, (uint64_t)sh->results[2]);
+		sh->results[3] = exo_irq_raise((exo_cap_t)sh->results[0],
+					       (uint64_t)sh->results[1]);
+		break;
 	case CHILD_FAULT_NO_STACK:
 		/* The entry is never reached: the frame cannot be pushed. */
 		sh->results[0] = exo_env_set_upcall(EXO_ENVID_SELF,

@@ -26,6 +26,9 @@ enum child_mode {
 	CHILD_GRANDCHILD,     /* create an env (id in `grandchild`), spin */
 	CHILD_PRINT,	      /* print a line on the console it was given */
 	CHILD_FAULT_NO_STACK, /* fault with an upcall stack that is unmapped */
+	CHILD_IRQ_RAISE,      /* sleep results[2] ns, then raise IRQ line
+				 results[1] with the MACHINE capability in
+				 slot results[0]; the answer in results[3] */
 };
 
 /* results[] of CHILD_PROBE_PARENT, in this order. */

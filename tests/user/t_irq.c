@@ -50,6 +50,34 @@ UTEST(irq_upcall_and_ack)
 	UT_ASSERT_EQ(await(3, SETTLE), 2);
 }
 
+/* An IRQ ends an exo_wait early (it returns 0) and its upcall runs: a
+ * child holding the MACHINE capability raises the line while the root
+ * waits. */
+UTEST(irq_wakes_waiter)
+{
+	struct ut_child c;
+	long slot;
+	uint64_t t0;
+
+	irq_count = 0;
+	UT_OK(ut_upcalls_on(irq_hook));
+	UT_OK(exo_irq_bind(EXO_CAP_IRQ, LINE));
+	UT_OK(ut_child_load(&c, CHILD_IRQ_RAISE, 64));
+	slot = UT_OK(exo_cap_grant(EXO_CAP_MACHINE, c.env, EXO_RIGHT_USE));
+	c.sh->results[0] = slot;
+	c.sh->results[1] = LINE;
+	c.sh->results[2] = 50 * 1000000; /* ns: the root is asleep by then */
+	UT_OK(ut_child_run(&c));
+	t0 = (uint64_t)exo_clock_ns();
+	UT_ASSERT_EQ(exo_wait(1, 10 * UT_SECOND), 0);
+	UT_ASSERT((uint64_t)exo_clock_ns() - t0 < 5 * UT_SECOND);
+	UT_ASSERT_EQ(await(1, UT_SECOND), 1);
+	UT_ASSERT_EQ(irq_line, LINE);
+	UT_ASSERT_EQ(c.sh->results[3], 0);
+	UT_ASSERT_EQ(ut_wait_child(UT_SECOND), EXO_NOTIFY_CHILD);
+	UT_OK(ut_child_release(&c));
+}
+
 UTEST(irq_errors)
 {
 	struct exo_cap_info info;
