@@ -56,6 +56,8 @@ load_segment(struct env *e, const uint8_t *img, const struct exo_elf_seg *s)
 		if (lo < hi)
 			memcpy(page + (lo - va), img + s->offset + (lo - s->va),
 			       hi - lo);
+		if (s->perms & EXO_PERM_X)
+			arch_sync_icache(page, PAGE_SIZE);
 	}
 	return 0;
 }

@@ -229,3 +229,21 @@ arch_page_zero(void *page)
 	for (uint64_t block = 4ull << (dczid & 0xf); p < end; p += block)
 		__asm__ volatile("dc zva, %0" ::"r"(p) : "memory");
 }
+
+/* Clean each data-cache line to the point of unification, then
+ * invalidate the instruction cache for it (Arm ARM: "Concurrent
+ * modification and execution of instructions"); line sizes from CTR_EL0. */
+void
+arch_sync_icache(const void *kva, size_t n)
+{
+	uint64_t ctr = read_sysreg(ctr_el0);
+	uintptr_t dline = 4u << (ctr >> 16 & 0xf), iline = 4u << (ctr & 0xf);
+	uintptr_t start = (uintptr_t)kva, end = start + n, p;
+
+	for (p = start & ~(dline - 1); p < end; p += dline)
+		__asm__ volatile("dc cvau, %0" ::"r"(p) : "memory");
+	__asm__ volatile("dsb ish" ::: "memory");
+	for (p = start & ~(iline - 1); p < end; p += iline)
+		__asm__ volatile("ic ivau, %0" ::"r"(p) : "memory");
+	__asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}

@@ -378,3 +378,9 @@ arch_page_zero(void *page)
 
 	__asm__ volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ull) : "memory");
 }
+
+/* x86 keeps instruction fetch coherent with stores. */
+void
+arch_sync_icache(const void *kva, size_t n)
+{
+}

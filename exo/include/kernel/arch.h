@@ -70,6 +70,11 @@ extern struct fault_info arch_last_fault;
  * CPU has (aarch64 DC ZVA, x86_64 rep stosq). */
 void arch_page_zero(void *page);
 
+/* Make instructions the kernel just wrote at kernel address kva (n bytes)
+ * visible to instruction fetch (aarch64: clean D-cache to the point of
+ * unification, invalidate I-cache; x86_64: coherent, nothing). */
+void arch_sync_icache(const void *kva, size_t n);
+
 /* Called by the arch interrupt code; portable (exo/timer.c). */
 void timer_interrupt(void);
 
