@@ -8,7 +8,8 @@ LIBEXO_SRCS := \
 	bindings/lib/upcall.c \
 	bindings/lib/spawn.c \
 	bindings/lib/bootfs.c \
-	bindings/lib/arch/$(ARCH)/upcall.S
+	bindings/lib/arch/$(ARCH)/upcall.S \
+	bindings/lib/arch/$(ARCH)/cache.c
 
 # Program entry: linked first into every program, outside the archive so
 # nothing depends on the linker pulling _start out of it.

@@ -53,6 +53,7 @@ fill_frame(uint64_t pa, uint64_t off, const void *src, uint64_t len)
 	if (r < 0)
 		return (int)r;
 	memcpy((char *)(uintptr_t)EXO_SPAWN_SCRATCH + off, src, len);
+	exo_sync_icache((char *)(uintptr_t)EXO_SPAWN_SCRATCH + off, len);
 	r = exo_unmap(EXO_ENVID_SELF, &va, 1);
 	return r < 0 ? (int)r : 0;
 }

@@ -52,6 +52,11 @@ exo_info(void)
 	return (const volatile struct exo_envinfo *)(uintptr_t)EXO_ENVINFO;
 }
 
+/* Make code just written at va (n bytes) visible to instruction fetch, as
+ * a loader must before it runs it (bindings/lib/arch/<arch>/cache.c;
+ * nothing to do on x86_64). */
+void exo_sync_icache(const void *va, uint64_t n);
+
 /* --- console (bindings/lib/console.c) ------------------------------------ */
 
 /* The console capability exo_printf writes to (EXO_CAP_CONSOLE at
