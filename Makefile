@@ -9,11 +9,12 @@
 #   make measure                 the core's first figures, icount mode
 #   make gdb                     QEMU halted with its gdb stub + gdb-multiarch
 #   make deps                    install the Debian packages the build needs
-#   make format | clean | compile_commands.json
+#   make format | clean | compile_commands.json | help
 #
-# Variables: ARCH (x86_64), ACCEL (auto|tcg|kvm), ICOUNT=1 for the
-# deterministic mode (one guest instruction per guest nanosecond), V=1 to
-# echo every command.
+# Variables: ARCH (x86_64), IMAGE (demo; see images/), APPEND (kernel
+# command line), T (make test: a pattern of case names), ACCEL
+# (auto|tcg|kvm), ICOUNT=1 for the deterministic mode (one guest
+# instruction per guest nanosecond), V=1 to echo every command.
 
 ARCH ?= x86_64
 ARCHES := x86_64 aarch64
@@ -35,7 +36,7 @@ endif
 msg = @printf '  %-7s %s\n' '$(1)' '$(2)'
 
 .DEFAULT_GOAL := all
-.PHONY: all run measure test iso gdb deps clean format format-check unit \
+.PHONY: all help run measure test iso gdb deps clean format format-check unit \
 	compile_commands.json kernel-images
 
 # Order matters: the arch and test fragments add sources that the link
@@ -55,6 +56,10 @@ include images/porting/porting.mk
 include bench/linux.mk
 
 all: kernel-images
+
+# The comment at the top of this file.
+help:
+	@sed -n '/^# Exo:/,/^$$/s/^# \{0,1\}//p' Makefile
 
 # --- set-up -----------------------------------------------------------------
 # Every user-facing target that needs packages runs `deps` first; it only
