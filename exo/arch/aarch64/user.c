@@ -68,14 +68,13 @@ user_init(void)
 void
 arch_tf_init(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t arg)
 {
-	uint64_t tpidr = tf->tpidr;
-
-	memset(tf, 0, sizeof(*tf));
-	tf->tpidr = tpidr;
-	tf->elr = pc;
-	tf->sp = sp;
-	tf->x[0] = arg;
-	tf->spsr = SPSR_EL0T;
+	*tf = (struct trapframe){
+		.tpidr = tf->tpidr,
+		.elr = pc,
+		.sp = sp,
+		.x = { [0] = arg },
+		.spsr = SPSR_EL0T,
+	};
 }
 
 /* svc #EXO_SVC_IMM: the number in x8, arguments in x0-x5. */

@@ -129,17 +129,21 @@ user_pc(uint64_t pc)
 void
 arch_tf_init(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t arg)
 {
-	memset(tf, 0, sizeof(*tf));
-	tf->rip = user_pc(pc);
-	tf->rsp = sp;
-	tf->rdi = arg;
-	tf->cs = USER_CS;
-	tf->ss = USER_SS;
-	tf->rflags = RFLAGS_IF | RFLAGS_FIXED;
-	/* As after a syscall, so sysretq can start it. */
-	tf->vector = VEC_SYSCALL;
-	tf->rcx = tf->rip;
-	tf->r11 = tf->rflags;
+	uint64_t rip = user_pc(pc), rflags = RFLAGS_IF | RFLAGS_FIXED;
+
+	/* Every field, as after a syscall (rcx = rip, r11 = rflags), so
+	 * sysretq can start it; one store each, no memset. */
+	*tf = (struct trapframe){
+		.rip = rip,
+		.rsp = sp,
+		.rdi = arg,
+		.cs = USER_CS,
+		.ss = USER_SS,
+		.rflags = rflags,
+		.vector = VEC_SYSCALL,
+		.rcx = rip,
+		.r11 = rflags,
+	};
 }
 
 /* The number is rax less EXO_SYSCALL_BASE for an Exo call, and rax
