@@ -271,6 +271,7 @@ do_fork(struct exo_upcall_frame *f, uint64_t flags, uint64_t sp, uint64_t ctid)
 	fork_flags = flags;
 	fork_ctid = ctid;
 	arch_fp_save(fork_fp);
+	fd_fork(true);
 	r = build((exo_envid_t)child, &arg);
 	if (!r)
 		r = (int)exo_env_start((exo_envid_t)child,
@@ -278,6 +279,7 @@ do_fork(struct exo_upcall_frame *f, uint64_t flags, uint64_t sp, uint64_t ctid)
 				       EXO_SPAWN_STACK_TOP - 16, arg);
 	if (r < 0) {
 		exo_env_destroy((exo_envid_t)child);
+		fd_fork(false);
 		drop_entry(pid);
 		vm_retry_drops();
 		return -L_ENOMEM;

@@ -8,9 +8,6 @@
 
 #include "posix.h"
 
-#define L_ENOTDIR 20
-#define L_S_IFREG 0100000
-#define L_S_IFDIR 0040000
 #define RAMFS_DEV 0x2a
 
 /* Append the component c[0..n) to the normalised path p (length *len);
@@ -45,9 +42,19 @@ fs_resolve(int64_t dirfd, const char *path, char *out)
 
 	if (!path[0])
 		return -L_ENOENT;
-	if (path[0] != '/' && dirfd != L_AT_FDCWD)
-		return -L_EBADF; /* no directory fds yet */
-	strlcpy(out, path[0] == '/' ? "/" : proc.cwd, POSIX_PATH_MAX);
+	if (path[0] == '/') {
+		strlcpy(out, "/", POSIX_PATH_MAX);
+	} else if (dirfd == L_AT_FDCWD) {
+		strlcpy(out, proc.cwd, POSIX_PATH_MAX);
+	} else {
+		const struct posix_ofd *d = fd_get((uint64_t)dirfd);
+
+		if (!d)
+			return -L_EBADF;
+		if (d->kind != FD_DIR)
+			return -L_ENOTDIR;
+		file_dir_path(d, out);
+	}
 	len = strlen(out);
 	while (*path) {
 		const char *end = path;
@@ -62,19 +69,21 @@ fs_resolve(int64_t dirfd, const char *path, char *out)
 	return 0;
 }
 
-/* Is abs (normalised) a directory of the ramfs? */
-static bool
-is_dir(const char *abs)
+bool
+fs_is_dir(const char *abs, uint32_t *file)
 {
 	uint64_t n = strlen(abs);
 
+	*file = 0;
 	if (n == 1)
 		return true;
 	for (uint32_t i = 0; i < proc.pool->nfiles && i < POSIX_NFILES; i++) {
 		const char *name = proc.pool->files[i].name;
 
-		if (!strncmp(name, abs, n) && name[n] == '/')
+		if (!strncmp(name, abs, n) && name[n] == '/') {
+			*file = i;
 			return true;
+		}
 	}
 	return false;
 }
@@ -83,8 +92,18 @@ long
 fs_stat(const char *abs, struct kstat *st)
 {
 	const struct posix_rfile *f = ramfs_find(abs);
+	uint32_t any;
+	uint8_t kind;
 
 	memset(st, 0, sizeof(*st));
+	if (dev_find(abs, &kind, &st->rdev)) {
+		st->dev = 5;
+		st->ino = 1000 + kind;
+		st->mode = L_S_IFCHR | 0666;
+		st->nlink = 1;
+		st->blksize = 1024;
+		return 0;
+	}
 	st->dev = RAMFS_DEV;
 	st->nlink = 1;
 	st->blksize = PAGE;
@@ -95,7 +114,7 @@ fs_stat(const char *abs, struct kstat *st)
 		st->blocks = (int64_t)((f->size + 511) / 512);
 		return 0;
 	}
-	if (!is_dir(abs))
+	if (!fs_is_dir(abs, &any))
 		return -L_ENOENT;
 	st->ino = 1;
 	st->mode = L_S_IFDIR | 0755;
@@ -117,13 +136,14 @@ POSIX_SYS(chdir)
 {
 	char path[POSIX_PATH_MAX], abs[POSIX_PATH_MAX];
 	long r = copy_in_str(path, a[0], sizeof(path));
+	uint32_t any;
 
 	if (r < 0)
 		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
 	r = fs_resolve(L_AT_FDCWD, path, abs);
 	if (r < 0)
 		return r;
-	if (!is_dir(abs))
+	if (!fs_is_dir(abs, &any))
 		return ramfs_find(abs) ? -L_ENOTDIR : -L_ENOENT;
 	strlcpy(proc.cwd, abs, sizeof(proc.cwd));
 	return 0;

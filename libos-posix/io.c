@@ -1,17 +1,18 @@
 /*
- * File descriptors 0, 1 and 2: the console, or, for a process launched
- * with POSIX_LAUNCH_CAPTURE, output pages its launcher reads (fd 0 then
- * reads nothing).  There is no file system yet: paths name nothing but
- * /proc/self/exe.
+ * Reading and writing descriptors by what they refer to: the console
+ * (or, for a process launched with POSIX_LAUNCH_CAPTURE, output pages
+ * its launcher reads; fd 0 then reads nothing), pipes, ramfs files,
+ * /dev/null and /dev/zero.  Also ioctl, fstat, and readlink of /proc/self/exe.
  */
 #include <exo/string.h>
 
 #include "posix.h"
 
-#define L_ESPIPE 29
 #define IO_CHUNK 512
 #define IOV_MAX 1024
 #define CONSOLE_RDEV (5 << 8 | 1) /* /dev/console, char 5:1 */
+#define NULL_RDEV (1 << 8 | 3)	  /* /dev/null, char 1:3 */
+#define ZERO_RDEV (1 << 8 | 5)	  /* /dev/zero, char 1:5 */
 
 static bool
 capturing(void)
@@ -19,13 +20,8 @@ capturing(void)
 	return proc.pool->flags & POSIX_LAUNCH_CAPTURE;
 }
 
-static bool
-fd_ok(uint64_t fd)
-{
-	return fd < POSIX_NFD && proc.fd_open[fd];
-}
-
-/* Write buf[0..n) (libOS memory) to fd's output: bytes written. */
+/* Write buf[0..n) (libOS memory) to the console's output: bytes
+ * written. */
 static long
 out_bytes(const char *buf, uint64_t n)
 {
@@ -37,15 +33,13 @@ out_bytes(const char *buf, uint64_t n)
 	return r < 0 ? -L_EIO : r;
 }
 
-/* Write the program's bytes [ubuf, ubuf + n) to fd: bytes, or error. */
+/* Write the program's bytes [ubuf, ubuf + n) to the console. */
 static long
-do_write(uint64_t fd, uint64_t ubuf, uint64_t n)
+console_write(uint64_t ubuf, uint64_t n)
 {
 	char chunk[IO_CHUNK];
 	long done = 0;
 
-	if (!fd_ok(fd) || fd == 0)
-		return -L_EBADF;
 	while (n) {
 		uint64_t k = n < IO_CHUNK ? n : IO_CHUNK;
 		long r;
@@ -67,13 +61,11 @@ do_write(uint64_t fd, uint64_t ubuf, uint64_t n)
 /* Read what the console has waiting, without blocking (a line
  * discipline comes with the TTY). */
 static long
-do_read(uint64_t fd, uint64_t ubuf, uint64_t n)
+console_read(uint64_t ubuf, uint64_t n)
 {
 	char chunk[IO_CHUNK];
 	long r;
 
-	if (!fd_ok(fd) || fd != 0)
-		return -L_EBADF;
 	if (capturing() || !n)
 		return 0;
 	if (!vm_user_ok(ubuf, n, L_PROT_WRITE))
@@ -83,6 +75,74 @@ do_read(uint64_t fd, uint64_t ubuf, uint64_t n)
 		return -L_EIO;
 	memcpy((void *)(uintptr_t)ubuf, chunk, (uint64_t)r);
 	return r;
+}
+
+/* Fill the program's [ubuf, ubuf + n) with zeros. */
+static long
+zero_read(uint64_t ubuf, uint64_t n)
+{
+	if (!vm_user_ok(ubuf, n, L_PROT_WRITE))
+		return -L_EFAULT;
+	memset((void *)(uintptr_t)ubuf, 0, n);
+	return (long)n;
+}
+
+static bool
+readable(const struct posix_ofd *d)
+{
+	return (d->flags & L_O_ACCMODE) != L_O_WRONLY;
+}
+
+static bool
+writable(const struct posix_ofd *d)
+{
+	return (d->flags & L_O_ACCMODE) != L_O_RDONLY;
+}
+
+static long
+do_write(uint64_t fd, uint64_t ubuf, uint64_t n)
+{
+	struct posix_ofd *d = fd_get(fd);
+
+	if (!d || !writable(d))
+		return -L_EBADF;
+	switch (d->kind) {
+	case FD_CONSOLE:
+		return console_write(ubuf, n);
+	case FD_PIPE_W:
+		return pipe_write(d->obj, ubuf, n, d->flags & L_O_NONBLOCK);
+	case FD_NULL:
+	case FD_ZERO:
+		return (long)n;
+	case FD_FILE:
+		return file_write(d, ubuf, n);
+	default:
+		return -L_EBADF;
+	}
+}
+
+static long
+do_read(uint64_t fd, uint64_t ubuf, uint64_t n)
+{
+	struct posix_ofd *d = fd_get(fd);
+
+	if (!d || !readable(d))
+		return -L_EBADF;
+	switch (d->kind) {
+	case FD_CONSOLE:
+		return console_read(ubuf, n);
+	case FD_PIPE_R:
+		return pipe_read(d->obj, ubuf, n, d->flags & L_O_NONBLOCK);
+	case FD_NULL:
+		return 0;
+	case FD_ZERO:
+		return zero_read(ubuf, n);
+	case FD_FILE:
+	case FD_DIR:
+		return file_read(d, ubuf, n);
+	default:
+		return -L_EBADF;
+	}
 }
 
 POSIX_SYS(write)
@@ -103,7 +163,7 @@ do_iov(uint64_t fd, uint64_t uiov, uint64_t cnt, bool write)
 
 	if (cnt > IOV_MAX)
 		return -L_EINVAL;
-	if (!fd_ok(fd))
+	if (!fd_get(fd))
 		return -L_EBADF;
 	for (uint64_t i = 0; i < cnt; i++) {
 		struct l_iovec v;
@@ -132,17 +192,28 @@ POSIX_SYS(readv)
 	return do_iov(a[0], a[1], a[2], false);
 }
 
-POSIX_SYS(close)
-{
-	if (!fd_ok(a[0]))
-		return -L_EBADF;
-	proc.fd_open[a[0]] = false;
-	return 0;
-}
-
+/* Files and directories seek; /dev/null and /dev/zero stay at 0; the
+ * console and pipes cannot seek. */
 POSIX_SYS(lseek)
 {
-	return fd_ok(a[0]) ? -L_ESPIPE : -L_EBADF;
+	struct posix_ofd *d = fd_get(a[0]);
+
+	if (!d)
+		return -L_EBADF;
+	if (d->kind == FD_FILE || d->kind == FD_DIR)
+		return file_lseek(d, (int64_t)a[1], a[2]);
+	if (d->kind == FD_NULL || d->kind == FD_ZERO)
+		return 0;
+	return -L_ESPIPE;
+}
+
+/* sendfile cannot be done between these descriptors: -EINVAL, which
+ * programs answer by copying with read and write. */
+POSIX_SYS(sendfile)
+{
+	if (!fd_get(a[0]) || !fd_get(a[1]))
+		return -L_EBADF;
+	return -L_EINVAL;
 }
 
 /* The console's termios: what Linux gives a serial console in cooked
@@ -161,9 +232,11 @@ POSIX_SYS(ioctl)
 {
 	static const struct l_winsize unknown_size; /* a serial line's */
 
-	if (!fd_ok(a[0]))
+	const struct posix_ofd *d = fd_get(a[0]);
+
+	if (!d)
 		return -L_EBADF;
-	if (capturing())
+	if (d->kind != FD_CONSOLE || capturing())
 		return -L_ENOTTY;
 	switch (a[1]) {
 	case L_TCGETS:
@@ -176,24 +249,52 @@ POSIX_SYS(ioctl)
 	}
 }
 
-/* What fstat says about fd: the console, or a pipe when capturing. */
+/* What fstat says about fd: the console (a pipe when capturing), a
+ * pipe, or a device. */
 static long
 stat_fd(uint64_t fd, uint64_t ubuf)
 {
+	const struct posix_ofd *d = fd_get(fd);
 	struct kstat st = {
 		.dev = 5,
-		.ino = 1 + fd,
 		.nlink = 1,
 		.blksize = 1024,
 	};
 
-	if (!fd_ok(fd))
+	char path[POSIX_PATH_MAX];
+	long r;
+
+	if (!d)
 		return -L_EBADF;
-	if (capturing()) {
+	st.ino = 1 + d->obj;
+	switch (d->kind) {
+	case FD_FILE:
+	case FD_DIR:
+		if (d->kind == FD_FILE)
+			strlcpy(path,
+				proc.pool->files[d->obj % POSIX_NFILES].name,
+				sizeof(path));
+		else
+			file_dir_path(d, path);
+		r = fs_stat(path, &st);
+		if (r < 0)
+			return r;
+		break;
+	case FD_CONSOLE:
+		st.mode = capturing() ? L_S_IFIFO | 0600 : L_S_IFCHR | 0620;
+		st.rdev = capturing() ? 0 : CONSOLE_RDEV;
+		break;
+	case FD_PIPE_R:
+	case FD_PIPE_W:
+		st.dev = 0xc;
+		st.ino = 100 + d->obj;
 		st.mode = L_S_IFIFO | 0600;
-	} else {
-		st.mode = L_S_IFCHR | 0620;
-		st.rdev = CONSOLE_RDEV;
+		st.blksize = PAGE;
+		break;
+	default:
+		st.mode = L_S_IFCHR | 0666;
+		st.rdev = d->kind == FD_NULL ? NULL_RDEV : ZERO_RDEV;
+		break;
 	}
 	return arch_stat_out(ubuf, &st);
 }

@@ -115,6 +115,7 @@ fill_files(struct posix_pool *pool, const char *prefix)
 		rf->off = pool->heap;
 		rf->size = f.size;
 		rf->mode = f.mode;
+		rf->cap = 0;
 		memcpy((char *)pool + rf->off, f.data, f.size);
 		pool->heap += (f.size + PAGE - 1) & ~(PAGE - 1);
 	}
@@ -178,6 +179,13 @@ static int
 reset(struct posix_pool *pool, const struct posix_cmd *cmd)
 {
 	memset(pool->procs, 0, sizeof(pool->procs));
+	memset(pool->ofds, 0, sizeof(pool->ofds));
+	for (unsigned i = 0; i < POSIX_NPIPES; i++) {
+		/* A killed process's ends die with the launch; the rings stay. */
+		uint64_t off = pool->pipes[i].off;
+
+		pool->pipes[i] = (struct posix_pipe){ .off = off };
+	}
 	pool->magic = POSIX_POOL_MAGIC;
 	pool->flags = cmd->flags;
 	pool->lock = 0;

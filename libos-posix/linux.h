@@ -22,10 +22,16 @@
 #define L_EFAULT 14
 #define L_EEXIST 17
 #define L_ENODEV 19
+#define L_ENOTDIR 20
+#define L_EISDIR 21
 #define L_EINVAL 22
+#define L_ENFILE 23
+#define L_EMFILE 24
 #define L_ENOTTY 25
 #define L_ENOSPC 28
 #define L_EPIPE 32
+#define L_ESPIPE 29
+#define L_EROFS 30
 #define L_ERANGE 34
 #define L_ENAMETOOLONG 36
 #define L_ENOSYS 38
@@ -66,7 +72,33 @@
 #define L_AT_FDCWD (-100)
 #define L_AT_EMPTY_PATH 0x1000
 #define L_S_IFCHR 0020000
+#define L_S_IFREG 0100000
+#define L_S_IFDIR 0040000
+#define L_SEEK_SET 0
+#define L_SEEK_CUR 1
+#define L_SEEK_END 2
+#define L_DT_DIR 4
+#define L_DT_REG 8
 #define L_S_IFIFO 0010000
+
+/* open flags and fcntl (the same on both arches for these) */
+#define L_O_ACCMODE 03
+#define L_O_RDONLY 00
+#define L_O_WRONLY 01
+#define L_O_RDWR 02
+#define L_O_CREAT 0100
+#define L_O_EXCL 0200
+#define L_O_TRUNC 01000
+#define L_O_APPEND 02000
+#define L_O_NONBLOCK 04000
+#define L_O_CLOEXEC 02000000
+#define L_F_DUPFD 0
+#define L_F_GETFD 1
+#define L_F_SETFD 2
+#define L_F_GETFL 3
+#define L_F_SETFL 4
+#define L_F_DUPFD_CLOEXEC 1030
+#define L_FD_CLOEXEC 1
 
 /* ioctl (asm-generic/ioctls.h) */
 #define L_TCGETS 0x5401

@@ -91,13 +91,18 @@ static void __attribute__((noreturn)) first_process(void)
 	proc.pid = 1;
 	strlcpy(proc.exe, pool->strings, sizeof(proc.exe));
 	strlcpy(proc.cwd, "/", sizeof(proc.cwd));
-	for (unsigned i = 0; i < POSIX_NFD; i++)
-		proc.fd_open[i] = true;
 	for (unsigned i = 0; i < L_RLIM_NLIMITS; i++)
 		proc.rlim[i] =
 			(struct l_rlimit){ L_RLIM_INFINITY, L_RLIM_INFINITY };
 	proc.rlim[L_RLIMIT_STACK].cur = POSIX_STACK_MAX;
-	proc.rlim[L_RLIMIT_NOFILE] = (struct l_rlimit){ 1024, 4096 };
+	proc.rlim[L_RLIMIT_NOFILE] = (struct l_rlimit){ POSIX_NFD, POSIX_NFD };
+	for (unsigned i = 0; i < 3; i++) {
+		struct posix_ofd console = { .kind = FD_CONSOLE,
+					     .flags = L_O_RDWR };
+
+		/* The table is empty: descriptor i it is. */
+		fd_install(&console, i, false);
+	}
 	if (posix_upcall_init() < 0) {
 		posix_log("posix: cannot take upcalls\n");
 		posix_exit(127 << 8);

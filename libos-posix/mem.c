@@ -58,8 +58,7 @@ POSIX_SYS(mmap)
 	if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE)
 		return -L_EINVAL; /* shared memory comes with fork */
 	if (!(flags & L_MAP_ANONYMOUS))
-		return (int64_t)a[4] >= 0 && a[4] < POSIX_NFD ? -L_ENODEV
-							      : -L_EBADF;
+		return fd_get(a[4]) ? -L_ENODEV : -L_EBADF;
 	at = place(a[0], len, flags);
 	if (!at)
 		return -L_ENOMEM;

@@ -31,9 +31,29 @@
 /* What uname says: the library OS's own version. */
 #define POSIX_RELEASE "0.2.0"
 
-#define POSIX_NFD 3 /* fds 0, 1, 2: the console (or the output pages) */
+#define POSIX_NFD 256 /* descriptors a process may have open */
 #define POSIX_PATH_MAX 256
 #define POSIX_ARG_MAX (64 * 1024) /* argv and envp strings of execve */
+
+/* What an open file description refers to. */
+enum fd_kind {
+	FD_CONSOLE = 1, /* the console, or the output pages when capturing */
+	FD_PIPE_R,	/* obj: the pool's pipe */
+	FD_PIPE_W,
+	FD_NULL, /* /dev/null */
+	FD_ZERO, /* /dev/zero */
+	FD_FILE, /* obj: the ramfs file; off: the position */
+	FD_DIR,	 /* obj, dirlen: the directory is the first dirlen bytes
+		    of that file's path ("/" if 0); off: getdents' cursor */
+};
+
+/* A descriptor: it names an open file description, a struct posix_ofd
+ * in the pool (posix/launch.h), which dup and fork share. */
+struct fd_slot {
+	uint16_t ofd; /* the pool's description */
+	bool open;
+	bool cloexec;
+};
 
 struct process {
 	struct posix_pool *pool;
@@ -46,7 +66,7 @@ struct process {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	char comm[16]; /* the thread's name (prctl PR_SET_NAME) */
-	bool fd_open[POSIX_NFD];
+	struct fd_slot fds[POSIX_NFD];
 	struct l_rlimit rlim[L_RLIM_NLIMITS];
 };
 
@@ -98,6 +118,52 @@ ramfs_data(const struct posix_rfile *f)
 		return NULL;
 	return (const char *)proc.pool + f->off;
 }
+
+/* --- fd.c: descriptors and open file descriptions ------------------------ */
+
+/* The description descriptor fd names if it is open, or NULL. */
+struct posix_ofd *fd_get(uint64_t fd);
+/* A new description like d at the lowest free descriptor >= min: the
+ * descriptor, or -EMFILE, -ENFILE (-EINVAL if min is past the limit).
+ * On success d's reference to its object (a pipe's end) becomes the
+ * description's. */
+long fd_install(const struct posix_ofd *d, uint64_t min, bool cloexec);
+/* Fork: the child's copy of the table holds one more reference to each
+ * description (hold), or the fork failed after holding (!hold). */
+void fd_fork(bool hold);
+/* Close fd: 0 or -EBADF. */
+long fd_close(uint64_t fd);
+/* execve: close the close-on-exec descriptors. */
+void fd_exec(void);
+/* exit: close everything. */
+void fd_close_all(void);
+
+/* --- file.c: ramfs files, directories and devices ------------------------ */
+
+/* The device a normalised path names: its kind (FD_*) and rdev, or
+ * false. */
+bool dev_find(const char *abs, uint8_t *kind, uint64_t *rdev);
+/* A directory descriptor's path into out[POSIX_PATH_MAX]. */
+void file_dir_path(const struct posix_ofd *d, char *out);
+long file_read(struct posix_ofd *d, uint64_t ubuf, uint64_t n);
+long file_lseek(struct posix_ofd *d, int64_t off, uint64_t whence);
+
+/* --- ramfs.c: files the processes create ---------------------------------- */
+
+/* A new empty file at the normalised path abs (its directory must
+ * exist): its index, or -ENOENT, -EEXIST, -ENOSPC, -ENAMETOOLONG. */
+long ramfs_create(const char *abs, uint64_t mode);
+void ramfs_truncate(struct posix_rfile *f);
+/* Write the program's [ubuf, ubuf + n) into a created file at d's
+ * position: bytes written, or an error. */
+long file_write(struct posix_ofd *d, uint64_t ubuf, uint64_t n);
+
+/* --- pipe.c: pipes in the pool -------------------------------------------- */
+
+/* Take (delta 1) or drop (-1) a reader or writer of pipe p. */
+void pipe_ref(uint32_t p, bool writer, int delta);
+long pipe_read(uint32_t p, uint64_t ubuf, uint64_t n, bool nonblock);
+long pipe_write(uint32_t p, uint64_t ubuf, uint64_t n, bool nonblock);
 
 /* --- vm.c: memory regions, demand paging, user pointers ------------------ */
 
@@ -176,6 +242,16 @@ POSIX_SYS(write);
 POSIX_SYS(readv);
 POSIX_SYS(writev);
 POSIX_SYS(close);
+POSIX_SYS(dup);
+POSIX_SYS(dup2);
+POSIX_SYS(dup3);
+POSIX_SYS(fcntl);
+POSIX_SYS(pipe);
+POSIX_SYS(pipe2);
+POSIX_SYS(sendfile);
+POSIX_SYS(open);
+POSIX_SYS(openat);
+POSIX_SYS(getdents64);
 POSIX_SYS(lseek);
 POSIX_SYS(ioctl);
 POSIX_SYS(fstat);
@@ -203,6 +279,7 @@ POSIX_SYS(rseq);
 POSIX_SYS(prlimit64);
 POSIX_SYS(getrandom);
 POSIX_SYS(clock_gettime);
+POSIX_SYS(time);
 POSIX_SYS(arch_prctl);
 POSIX_SYS(fork);
 POSIX_SYS(vfork);
@@ -248,6 +325,9 @@ long arch_stat_out(uint64_t buf, const struct kstat *st);
 long fs_resolve(int64_t dirfd, const char *path, char *out);
 /* What stat says of the normalised path abs: 0 or -ENOENT. */
 long fs_stat(const char *abs, struct kstat *st);
+/* Is the normalised path abs a directory of the ramfs?  The index of a
+ * file below it goes in *file (any file for the root). */
+bool fs_is_dir(const char *abs, uint32_t *file);
 
 /* The FP/SIMD registers, saved at fork and loaded in the child. */
 #define ARCH_FP_BYTES 528

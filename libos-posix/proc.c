@@ -168,8 +168,10 @@ reap_orphans(void)
 void
 posix_exit(int32_t wait_status)
 {
-	if (proc.pool)
+	if (proc.pool) {
+		fd_close_all();
 		leave(wait_status);
+	}
 	if (proc_prune_kids()) {
 		/* A husk: nothing of the program is left but its children. */
 		vm_reset();
@@ -259,6 +261,7 @@ POSIX_SYS(execve)
 	args.envc = (uint32_t)r;
 	/* No way back from here. */
 	strlcpy(proc.exe, file->name, sizeof(proc.exe));
+	fd_exec();
 	signal_exec();
 	vm_reset();
 	posix_exec(ramfs_data(file), file->size, &args);

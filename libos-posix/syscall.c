@@ -197,6 +197,16 @@ POSIX_SYS(clock_gettime)
 	return copy_out(a[1], &ts, sizeof(ts));
 }
 
+/* time(tloc): the seconds of the realtime clock (x86_64 only). */
+POSIX_SYS(time)
+{
+	int64_t s = (int64_t)((uint64_t)exo_clock_ns() / 1000000000);
+
+	if (a[0] && copy_out(a[0], &s, sizeof(s)) < 0)
+		return -L_EFAULT;
+	return s;
+}
+
 /*
  * Random bytes from the CPU's generator (RDRAND, RNDR) when it has one;
  * otherwise a SplitMix64 stream seeded from the clock, which is not fit

@@ -11,18 +11,28 @@
 /* clone(flags, stack, parent_tid, tls, child_tid) */
 #define POSIX_CLONE_CTID 4
 
+/* open's O_DIRECTORY, which differs between the arches */
+#define POSIX_O_DIRECTORY 040000
+
 #define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
 
 #define POSIX_SYSCALLS(X)                                                      \
 	X(17, getcwd)                                                          \
+	X(23, dup)                                                             \
+	X(24, dup3)                                                            \
+	X(25, fcntl)                                                           \
 	X(29, ioctl)                                                           \
 	X(49, chdir)                                                           \
+	X(56, openat)                                                          \
 	X(57, close)                                                           \
+	X(59, pipe2)                                                           \
+	X(61, getdents64)                                                      \
 	X(62, lseek)                                                           \
 	X(63, read)                                                            \
 	X(64, write)                                                           \
 	X(65, readv)                                                           \
 	X(66, writev)                                                          \
+	X(71, sendfile)                                                        \
 	X(78, readlinkat)                                                      \
 	X(79, newfstatat)                                                      \
 	X(80, fstat)                                                           \

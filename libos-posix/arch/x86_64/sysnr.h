@@ -9,11 +9,15 @@
 /* clone(flags, stack, parent_tid, child_tid, tls) */
 #define POSIX_CLONE_CTID 3
 
+/* open's O_DIRECTORY, which differs between the arches */
+#define POSIX_O_DIRECTORY 0200000
+
 #define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
 
 #define POSIX_SYSCALLS(X)                                                      \
 	X(0, read)                                                             \
 	X(1, write)                                                            \
+	X(2, open)                                                             \
 	X(3, close)                                                            \
 	X(5, fstat)                                                            \
 	X(8, lseek)                                                            \
@@ -26,8 +30,12 @@
 	X(16, ioctl)                                                           \
 	X(19, readv)                                                           \
 	X(20, writev)                                                          \
+	X(22, pipe)                                                            \
 	X(24, sched_yield)                                                     \
+	X(32, dup)                                                             \
+	X(33, dup2)                                                            \
 	X(39, getpid)                                                          \
+	X(40, sendfile)                                                        \
 	X(56, clone)                                                           \
 	X(57, fork)                                                            \
 	X(58, vfork)                                                           \
@@ -35,6 +43,7 @@
 	X(60, exit)                                                            \
 	X(61, wait4)                                                           \
 	X(63, uname)                                                           \
+	X(72, fcntl)                                                           \
 	X(79, getcwd)                                                          \
 	X(80, chdir)                                                           \
 	X(89, readlink)                                                        \
@@ -45,13 +54,18 @@
 	X(110, getppid)                                                        \
 	X(157, prctl)                                                          \
 	X(158, arch_prctl)                                                     \
+	X(217, getdents64)                                                     \
 	X(186, gettid)                                                         \
+	X(201, time)                                                           \
 	X(218, set_tid_address)                                                \
 	X(228, clock_gettime)                                                  \
 	X(231, exit_group)                                                     \
+	X(257, openat)                                                         \
 	X(262, newfstatat)                                                     \
 	X(267, readlinkat)                                                     \
 	X(273, set_robust_list)                                                \
+	X(292, dup3)                                                           \
+	X(293, pipe2)                                                          \
 	X(302, prlimit64)                                                      \
 	X(318, getrandom)                                                      \
 	X(334, rseq)

@@ -11,7 +11,7 @@
  * pool into the children it forks, however far down the tree.  The pool
  * holds what POSIX makes processes share: the process table (pids,
  * parents, exit statuses), the files (a ramfs, filled by the launcher
- * from the initrd), and the first process's launch arguments and, when
+ * from the initrd), the pipes, and the first process's launch arguments and, when
  * capturing, everything the processes print.  Pointers inside the pool
  * are valid in every process (same address everywhere).  Everything in
  * it is written by untrusted processes: the launcher only reads it.
@@ -39,6 +39,9 @@
 #define POSIX_STRINGS_MAX 2048u
 #define POSIX_LOG_MAX 2048u
 #define POSIX_OUT_MAX (32u * 1024)
+#define POSIX_NOFD 512	     /* open file descriptions */
+#define POSIX_NPIPES 64	     /* pipes open at once */
+#define POSIX_PIPE_BUF 4096u /* bytes a pipe holds: one page */
 
 enum posix_proc_state {
 	POSIX_PROC_FREE = 0,
@@ -58,13 +61,37 @@ struct posix_procent {
 	int32_t status; /* as Linux wait4 reports it */
 };
 
-/* A ramfs file: its bytes at pool offset off. */
+/* A ramfs file: its bytes at pool offset off.  cap is the room it has
+ * there: 0 for the initrd's files, which are read-only. */
 struct posix_rfile {
 	char name[POSIX_NAME_MAX];
 	uint64_t off;
 	uint64_t size;
 	uint32_t mode;
-	uint32_t pad;
+	uint32_t cap;
+};
+
+/* A pipe: a ring of POSIX_PIPE_BUF bytes at pool offset off (taken from
+ * the heap on the slot's first use and kept for the next); head and tail
+ * count bytes written and read.  Free while it has no reader nor writer. */
+struct posix_pipe {
+	uint32_t readers, writers;
+	uint32_t head, tail;
+	uint64_t off;
+};
+
+/* An open file description: what open, pipe2 and so on make, shared by
+ * the descriptors dup and fork make of it.  Free while refs is 0.  kind,
+ * obj and dirlen are libos-posix's (its posix.h). */
+struct posix_ofd {
+	uint32_t refs;
+	uint8_t kind;
+	uint8_t pad[3];
+	uint32_t flags; /* O_* access mode and status flags */
+	uint32_t obj;
+	uint32_t dirlen;
+	uint32_t pad2;
+	uint64_t off;
 };
 
 struct posix_pool {
@@ -73,7 +100,8 @@ struct posix_pool {
 	uint64_t pa;	 /* physical address of the first frame */
 	uint64_t npages; /* frames in the pool */
 	uint64_t heap;	 /* offset of the first free byte */
-	uint32_t lock;	 /* guards procs[], next_pid, nfiles, heap */
+	uint32_t
+		lock; /* guards procs[], next_pid, nfiles, heap, pipes[], ofds[] */
 	uint32_t next_pid;
 	uint32_t pool_cap;    /* the first process's slots: the pool ... */
 	uint32_t console_cap; /* ... and the console (READ|WRITE|GRANT) */
@@ -86,6 +114,8 @@ struct posix_pool {
 	uint32_t log_len; /* bytes in log[] */
 	struct posix_procent procs[POSIX_NPROC];
 	struct posix_rfile files[POSIX_NFILES];
+	struct posix_pipe pipes[POSIX_NPIPES];
+	struct posix_ofd ofds[POSIX_NOFD];
 	char strings[POSIX_STRINGS_MAX];
 	char log[POSIX_LOG_MAX];
 	char out[POSIX_OUT_MAX];
