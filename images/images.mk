@@ -1,10 +1,11 @@
 # images/: bootable demo images.  Each images/<name>/ has a manifest and
 # the programs it starts; the shared root env (images/root/) reads the
 # manifest.  Each image is packed into $(BUILD)/images/<name>.cpio, the
-# initrd the kernel boots with (IMAGE=<name> for make run; default demo).
+# initrd the kernel boots with (IMAGE=<name> for make run; default
+# posix-shell, the interactive busybox shell, from libos-posix/posix.mk).
 
 IMAGES := demo measure
-IMAGE ?= demo
+IMAGE ?= posix-shell
 IMAGE_DIR = $(BUILD)/images/$(1)
 
 # Programs of each image: images/<name>/<prog>.c plus its arch .S files.

@@ -192,6 +192,7 @@ build(exo_envid_t child, uint64_t *arg)
 static uint32_t
 new_entry(void)
 {
+	const struct posix_procent *self = &proc.pool->procs[proc.slot];
 	uint32_t pid = 0;
 
 	pool_lock();
@@ -204,7 +205,9 @@ new_entry(void)
 		*p = (struct posix_procent){ .pid = pid,
 					     .ppid = proc.pid,
 					     .creator = proc.pid,
-					     .state = POSIX_PROC_RUNNING };
+					     .state = POSIX_PROC_RUNNING,
+					     .pgid = self->pgid,
+					     .sid = self->sid };
 		break;
 	}
 	pool_unlock();

@@ -2,7 +2,8 @@
  * Reading and writing descriptors by what they refer to: the console
  * (or, for a process launched with POSIX_LAUNCH_CAPTURE, output pages
  * its launcher reads; fd 0 then reads nothing), pipes, ramfs files,
- * /dev/null and /dev/zero.  Also ioctl, fstat, and readlink of /proc/self/exe.
+ * /dev/null and /dev/zero.  Also ioctl, fstat, and readlink of
+ * /proc/self/exe.  The console's terminal is tty.c's.
  */
 #include <exo/string.h>
 
@@ -25,12 +26,9 @@ capturing(void)
 static long
 out_bytes(const char *buf, uint64_t n)
 {
-	long r;
-
 	if (capturing())
 		return posix_capture(buf, n);
-	r = exo_cons_write(exo_console(), buf, n);
-	return r < 0 ? -L_EIO : r;
+	return tty_write(buf, n);
 }
 
 /* Write the program's bytes [ubuf, ubuf + n) to the console. */
@@ -58,23 +56,14 @@ console_write(uint64_t ubuf, uint64_t n)
 	return done;
 }
 
-/* Read what the console has waiting, without blocking (a line
- * discipline comes with the TTY). */
+/* Read the console through its line discipline (nothing when
+ * capturing). */
 static long
-console_read(uint64_t ubuf, uint64_t n)
+console_read(uint64_t ubuf, uint64_t n, bool nonblock)
 {
-	char chunk[IO_CHUNK];
-	long r;
-
-	if (capturing() || !n)
+	if (capturing())
 		return 0;
-	if (!vm_user_ok(ubuf, n, L_PROT_WRITE))
-		return -L_EFAULT;
-	r = exo_cons_read(exo_console(), chunk, n < IO_CHUNK ? n : IO_CHUNK);
-	if (r < 0)
-		return -L_EIO;
-	memcpy((void *)(uintptr_t)ubuf, chunk, (uint64_t)r);
-	return r;
+	return tty_read(ubuf, n, nonblock);
 }
 
 /* Fill the program's [ubuf, ubuf + n) with zeros. */
@@ -130,7 +119,7 @@ do_read(uint64_t fd, uint64_t ubuf, uint64_t n)
 		return -L_EBADF;
 	switch (d->kind) {
 	case FD_CONSOLE:
-		return console_read(ubuf, n);
+		return console_read(ubuf, n, d->flags & L_O_NONBLOCK);
 	case FD_PIPE_R:
 		return pipe_read(d->obj, ubuf, n, d->flags & L_O_NONBLOCK);
 	case FD_NULL:
@@ -216,37 +205,17 @@ POSIX_SYS(sendfile)
 	return -L_EINVAL;
 }
 
-/* The console's termios: what Linux gives a serial console in cooked
- * mode (38400 8N1, echo, signals, canonical input). */
-static const struct l_termios console_termios = {
-	.c_iflag = 0x0500, /* ICRNL | IXON */
-	.c_oflag = 0x0005, /* OPOST | ONLCR */
-	.c_cflag = 0x04bf, /* B38400 | CS8 | CREAD | HUPCL */
-	.c_lflag = 0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE
-			      IEXTEN */
-	.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22,
-		  0 },
-};
-
+/* The console answers the terminal's requests; nothing else is a
+ * terminal (nor is the console when capturing). */
 POSIX_SYS(ioctl)
 {
-	static const struct l_winsize unknown_size; /* a serial line's */
-
 	const struct posix_ofd *d = fd_get(a[0]);
 
 	if (!d)
 		return -L_EBADF;
 	if (d->kind != FD_CONSOLE || capturing())
 		return -L_ENOTTY;
-	switch (a[1]) {
-	case L_TCGETS:
-		return copy_out(a[2], &console_termios,
-				sizeof(console_termios));
-	case L_TIOCGWINSZ:
-		return copy_out(a[2], &unknown_size, sizeof(unknown_size));
-	default:
-		return -L_ENOTTY;
-	}
+	return tty_ioctl(a[1], a[2]);
 }
 
 /* What fstat says about fd: the console (a pipe when capturing), a

@@ -11,6 +11,21 @@
 #define PAGE EXO_PAGE_SIZE
 #define BATCH 256
 
+/* The console's terminal as a process 1 finds it: what Linux gives a
+ * serial console in cooked mode (38400 8N1, echo, signals, canonical
+ * input), 80x24, process 1's group in the foreground. */
+static const struct posix_tty console_tty = {
+	.iflag = 0x0500, /* ICRNL | IXON */
+	.oflag = 0x0005, /* OPOST | ONLCR */
+	.cflag = 0x04bf, /* B38400 | CS8 | CREAD | HUPCL */
+	.lflag = 0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE
+			    IEXTEN */
+	.cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 },
+	.rows = 24,
+	.cols = 80,
+	.pgrp = 1,
+};
+
 /* Free the frames [pa, pa + n pages) of the caller. */
 static void
 free_run(uint64_t pa, uint64_t n)
@@ -192,6 +207,7 @@ reset(struct posix_pool *pool, const struct posix_cmd *cmd)
 	pool->next_pid = 2;
 	pool->argc = pool->envc = pool->strings_len = 0;
 	pool->out_len = pool->log_len = 0;
+	pool->tty = console_tty;
 	if (!put_string(pool, cmd->path))
 		return -EXO_EINVAL;
 	for (; cmd->argv[pool->argc]; pool->argc++)
@@ -240,7 +256,9 @@ posix_launch(struct posix_instance *in, const struct posix_cmd *cmd)
 		return r;
 	pool->procs[0] = (struct posix_procent){ .pid = 1,
 						 .env = sp.env,
-						 .state = POSIX_PROC_RUNNING };
+						 .state = POSIX_PROC_RUNNING,
+						 .pgid = 1,
+						 .sid = 1 };
 	r = share(in, sp.env);
 	if (!r)
 		r = (int)exo_env_start(sp.env, sp.entry, sp.sp, POSIX_POOL_VA);
@@ -260,4 +278,31 @@ posix_instance_status(const struct posix_instance *in, int32_t *status)
 		return false;
 	*status = p->status;
 	return true;
+}
+
+int
+posix_instance_link(struct posix_instance *in, const char *path,
+		    const char *target)
+{
+	struct posix_pool *pool = in->pool;
+	const struct posix_rfile *t = NULL;
+	struct posix_rfile *rf;
+
+	if (strlen(path) >= POSIX_NAME_MAX)
+		return -EXO_EINVAL;
+	for (uint32_t i = 0; i < pool->nfiles; i++) {
+		if (!strcmp(pool->files[i].name, path))
+			return -EXO_EBUSY;
+		if (!strcmp(pool->files[i].name, target))
+			t = &pool->files[i];
+	}
+	if (!t || t->cap)
+		return -EXO_ENOENT;
+	if (pool->nfiles >= POSIX_NFILES)
+		return -EXO_ENOMEM;
+	rf = &pool->files[pool->nfiles];
+	*rf = *t;
+	strlcpy(rf->name, path, sizeof(rf->name));
+	pool->nfiles++;
+	return 0;
 }

@@ -103,6 +103,61 @@
 /* ioctl (asm-generic/ioctls.h) */
 #define L_TCGETS 0x5401
 #define L_TIOCGWINSZ 0x5413
+#define L_TCSETS 0x5402
+#define L_TCSETSW 0x5403
+#define L_TCSETSF 0x5404
+#define L_TIOCSCTTY 0x540e
+#define L_TIOCGPGRP 0x540f
+#define L_TIOCSPGRP 0x5410
+#define L_TIOCSWINSZ 0x5414
+#define L_FIONREAD 0x541b
+
+/* termios flags and c_cc indices the line discipline uses */
+#define L_INLCR 0000100
+#define L_IGNCR 0000200
+#define L_ICRNL 0000400
+#define L_OPOST 0000001
+#define L_ONLCR 0000004
+#define L_ISIG 0000001
+#define L_ICANON 0000002
+#define L_ECHO 0000010
+#define L_ECHOE 0000020
+#define L_ECHOK 0000040
+#define L_VINTR 0
+#define L_VERASE 2
+#define L_VKILL 3
+#define L_VEOF 4
+#define L_VMIN 6
+
+/* sysinfo (its 64-bit layout) */
+struct l_sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	char reserved[4];
+};
+
+/* select */
+#define L_FD_SETSIZE 1024
+struct l_timeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+
+/* poll */
+struct l_pollfd {
+	int32_t fd;
+	int16_t events, revents;
+};
+#define L_POLLIN 0x001
+#define L_POLLPRI 0x002
+#define L_POLLOUT 0x004
+#define L_POLLERR 0x008
+#define L_POLLHUP 0x010
+#define L_POLLNVAL 0x020
 
 /* termios (asm-generic/termbits.h) */
 #define L_NCCS 19

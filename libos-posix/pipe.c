@@ -214,3 +214,25 @@ POSIX_SYS(pipe2)
 {
 	return do_pipe(a[0], a[1]);
 }
+
+int16_t
+pipe_poll(uint32_t p, bool writer)
+{
+	struct posix_pipe *pp = pipe_at(p);
+	int16_t ev = 0;
+
+	pool_lock();
+	if (writer) {
+		if (!pp->readers)
+			ev = L_POLLERR;
+		else if (pp->head - pp->tail < POSIX_PIPE_BUF)
+			ev = L_POLLOUT;
+	} else {
+		if (pp->head != pp->tail)
+			ev = L_POLLIN;
+		if (!pp->writers)
+			ev |= L_POLLHUP;
+	}
+	pool_unlock();
+	return ev;
+}

@@ -165,6 +165,20 @@ void pipe_ref(uint32_t p, bool writer, int delta);
 long pipe_read(uint32_t p, uint64_t ubuf, uint64_t n, bool nonblock);
 long pipe_write(uint32_t p, uint64_t ubuf, uint64_t n, bool nonblock);
 
+/* --- tty.c: the console's terminal ---------------------------------------- */
+
+/* Write buf[0..n) (libOS memory) to the console as the termios says. */
+long tty_write(const char *buf, uint64_t n);
+long tty_read(uint64_t ubuf, uint64_t n, bool nonblock);
+/* Would a read of the terminal return now? */
+bool tty_readable(void);
+long tty_ioctl(uint64_t cmd, uint64_t uarg);
+
+/* --- pipe.c: poll ------------------------------------------------------- */
+
+/* What poll says of pipe p's read or write end: L_POLL* bits. */
+int16_t pipe_poll(uint32_t p, bool writer);
+
 /* --- vm.c: memory regions, demand paging, user pointers ------------------ */
 
 /* Give [start, end) (page-aligned) the Linux protection prot: a new
@@ -290,6 +304,18 @@ POSIX_SYS(sched_yield);
 POSIX_SYS(rt_sigaction);
 POSIX_SYS(rt_sigprocmask);
 POSIX_SYS(getcwd);
+POSIX_SYS(poll);
+POSIX_SYS(select);
+POSIX_SYS(pselect6);
+POSIX_SYS(sysinfo);
+POSIX_SYS(nanosleep);
+POSIX_SYS(clock_nanosleep);
+POSIX_SYS(ppoll);
+POSIX_SYS(setpgid);
+POSIX_SYS(getpgid);
+POSIX_SYS(getpgrp);
+POSIX_SYS(setsid);
+POSIX_SYS(getsid);
 POSIX_SYS(chdir);
 
 /* --- signal.c ------------------------------------------------------------ */

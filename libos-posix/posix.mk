@@ -16,7 +16,8 @@ POSIX_HELLO_INITRD := $(BUILD)/images/posix-hello.cpio
 POSIX_LIBOS_BASE := 0x7f7000000000
 
 POSIX_SRCS := $(addprefix libos-posix/,main.c pool.c proc.c fork.c vm.c \
-	signal.c fs.c mem.c load.c syscall.c io.c fd.c pipe.c file.c ramfs.c pte.c arch/$(ARCH)/arch.c)
+	signal.c fs.c mem.c load.c syscall.c io.c fd.c pipe.c file.c ramfs.c pte.c tty.c poll.c pgrp.c \
+	arch/$(ARCH)/arch.c)
 
 # Linked far above 2 GiB, so position-independent code (x86_64's small
 # code model cannot address it otherwise); general registers only, so an
@@ -88,7 +89,7 @@ POSIX_PIE_CC := aarch64-linux-gnu-gcc -static-pie
 endif
 POSIX_TEST_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 POSIX_TESTS := hello args mem tls status segv errors fork forkloop orphan \
-	fds pipe files
+	fds pipe files pgrp poll
 
 $(addprefix $(POSIX_HELLO_DIR)/,$(POSIX_TESTS)): $(POSIX_HELLO_DIR)/%: \
 		tests/posix/%.c libos-posix/posix.mk
@@ -120,3 +121,4 @@ $(eval $(call initrd_rule,$(POSIX_HELLO_INITRD),$(POSIX_HELLO_DIR),\
 
 # `make test` boots every image in $(BUILD)/images/.
 image-initrds: $(POSIX_HELLO_INITRD)
+include images/posix-shell/posix-shell.mk

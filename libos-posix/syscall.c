@@ -207,6 +207,64 @@ POSIX_SYS(time)
 	return s;
 }
 
+/* sysinfo: uptime, this process's memory (its env's frame quota and
+ * what is left of it) and the instance's process count; no swap, no
+ * load average. */
+POSIX_SYS(sysinfo)
+{
+	const volatile struct exo_envinfo *info = exo_info();
+	struct l_sysinfo si = {
+		.uptime = exo_clock_ns() / 1000000000,
+		.totalram = info->frames_quota * PAGE,
+		.freeram = (info->frames_quota - info->frames_used) * PAGE,
+		.mem_unit = 1,
+	};
+
+	for (unsigned i = 0; i < POSIX_NPROC; i++)
+		si.procs += proc.pool->procs[i].state != POSIX_PROC_FREE;
+	return copy_out(a[0], &si, sizeof(si));
+}
+
+/* Sleep until the clock reads deadline (ns since boot). */
+static void
+sleep_until(uint64_t deadline)
+{
+	uint64_t now;
+
+	while ((now = (uint64_t)exo_clock_ns()) < deadline)
+		exo_wait(0, deadline - now);
+}
+
+/* Sleep for the program's timespec at ureq, or until it, as a time of
+ * the clock, if absolute.  Nothing interrupts a sleep yet. */
+static long
+do_sleep(uint64_t ureq, bool absolute)
+{
+	struct l_timespec ts;
+	uint64_t ns;
+
+	if (copy_in(&ts, ureq, sizeof(ts)) < 0)
+		return -L_EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -L_EINVAL;
+	ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	sleep_until(absolute ? ns : (uint64_t)exo_clock_ns() + ns);
+	return 0;
+}
+
+POSIX_SYS(nanosleep)
+{
+	return do_sleep(a[0], false);
+}
+
+/* clock_nanosleep(clock, flags, req, rem): TIMER_ABSTIME is flag 1. */
+POSIX_SYS(clock_nanosleep)
+{
+	if (a[0] > L_CLOCK_BOOTTIME)
+		return -L_EINVAL;
+	return do_sleep(a[2], a[1] & 1);
+}
+
 /*
  * Random bytes from the CPU's generator (RDRAND, RNDR) when it has one;
  * otherwise a SplitMix64 stream seeded from the clock, which is not fit

@@ -227,6 +227,9 @@ for arch in $arches; do
 	for image in build/$arch/images/*.cpio; do
 		[ -f "$image" ] || continue
 		name=image/$(basename "$image" .cpio)
+		# The interactive shell waits for input: tests/shell/run.sh
+		# types into it (below).
+		[ "$name" = image/posix-shell ] && continue
 		selected "$arch/$name" && echo "$arch $img,$image $name image" >>"$jobfile"
 	done
 	if [ "$arch" = x86_64 ] && selected "$arch/iso_bios"; then
@@ -254,7 +257,19 @@ for arch in $arches; do
 	root_cases "$arch" "$img" native native-test-initrd.cpio
 done
 
+# Scripted sessions with the interactive shell image, one per arch, next
+# to the other cases.
+for arch in $arches; do
+	selected "$arch/shell/" || continue
+	case $arch in
+	x86_64) img=build/x86_64/exo.elf ;;
+	aarch64) img=build/aarch64/exo.bin ;;
+	esac
+	sh tests/shell/run.sh "$arch" "$img" "build/$arch/images/posix-shell.cpio" \
+		"$OUT/$arch/shell" >"$OUT/$arch/shell.res" 2>&1 &
+done
 xargs -r -P "$jobs" -L 1 bash tests/run.sh --case <"$jobfile"
+wait
 while read -r arch _ name _; do
 	if [ -f "$OUT/$arch/$name.res" ]; then
 		while IFS= read -r line; do
@@ -264,6 +279,13 @@ while read -r arch _ name _; do
 		report "FAIL $arch/$name: the runner lost this case"
 	fi
 done <"$jobfile"
+
+for arch in $arches; do
+	[ -f "$OUT/$arch/shell.res" ] || continue
+	while IFS= read -r line; do
+		report "$line"
+	done <"$OUT/$arch/shell.res"
+done
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -43,7 +43,8 @@ unit: deps unit-build
 test-build: unit-build
 	$(Q)for a in $(ARCHES); do \
 		$(MAKE) --no-print-directory ARCH=$$a kernel-images \
-			test-initrd native-test-initrd image-initrds || exit 1; \
+			test-initrd native-test-initrd image-initrds \
+			posix-shell-initrd || exit 1; \
 	done
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 iso
 

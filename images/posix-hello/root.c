@@ -79,6 +79,14 @@ static const struct test tests[] = {
 	  .file = "files",
 	  .argv = { "files" },
 	  .out = "files ok\n" },
+	{ .name = "pgrp",
+	  .file = "pgrp",
+	  .argv = { "pgrp" },
+	  .out = "pgrp ok\n" },
+	{ .name = "poll",
+	  .file = "poll",
+	  .argv = { "poll" },
+	  .out = "poll ok\n" },
 	{ .name = "busybox-echo",
 	  .file = "busybox",
 	  .argv = { "busybox", "echo", "hello" },
@@ -133,7 +141,8 @@ static const struct test tests[] = {
 	  .file = "busybox",
 	  .argv = { "busybox", "ls", "/bin" },
 	  .out = "args\nbusybox\nerrors\nfds\nfiles\nfork\nforkloop\n"
-		 "hello\nlibos-posix\nmem\norphan\npie\npipe\nroot\n"
+		 "hello\nlibos-"
+		 "posix\nmem\norphan\npgrp\npie\npipe\npoll\nroot\n"
 		 "segv\nstatus\ntls\n" },
 };
 

@@ -33,6 +33,8 @@
 	X(65, readv)                                                           \
 	X(66, writev)                                                          \
 	X(71, sendfile)                                                        \
+	X(72, pselect6)                                                        \
+	X(73, ppoll)                                                           \
 	X(78, readlinkat)                                                      \
 	X(79, newfstatat)                                                      \
 	X(80, fstat)                                                           \
@@ -40,10 +42,16 @@
 	X(94, exit_group)                                                      \
 	X(96, set_tid_address)                                                 \
 	X(99, set_robust_list)                                                 \
+	X(101, nanosleep)                                                      \
 	X(113, clock_gettime)                                                  \
+	X(115, clock_nanosleep)                                                \
 	X(124, sched_yield)                                                    \
 	X(134, rt_sigaction)                                                   \
 	X(135, rt_sigprocmask)                                                 \
+	X(154, setpgid)                                                        \
+	X(155, getpgid)                                                        \
+	X(156, getsid)                                                         \
+	X(157, setsid)                                                         \
 	X(160, uname)                                                          \
 	X(167, prctl)                                                          \
 	X(172, getpid)                                                         \
@@ -53,6 +61,7 @@
 	X(176, getgid)                                                         \
 	X(177, getegid)                                                        \
 	X(178, gettid)                                                         \
+	X(179, sysinfo)                                                        \
 	X(214, brk)                                                            \
 	X(215, munmap)                                                         \
 	X(220, clone)                                                          \

@@ -20,6 +20,7 @@
 	X(2, open)                                                             \
 	X(3, close)                                                            \
 	X(5, fstat)                                                            \
+	X(7, poll)                                                             \
 	X(8, lseek)                                                            \
 	X(9, mmap)                                                             \
 	X(10, mprotect)                                                        \
@@ -31,9 +32,11 @@
 	X(19, readv)                                                           \
 	X(20, writev)                                                          \
 	X(22, pipe)                                                            \
+	X(23, select)                                                          \
 	X(24, sched_yield)                                                     \
 	X(32, dup)                                                             \
 	X(33, dup2)                                                            \
+	X(35, nanosleep)                                                       \
 	X(39, getpid)                                                          \
 	X(40, sendfile)                                                        \
 	X(56, clone)                                                           \
@@ -47,11 +50,17 @@
 	X(79, getcwd)                                                          \
 	X(80, chdir)                                                           \
 	X(89, readlink)                                                        \
+	X(99, sysinfo)                                                         \
 	X(102, getuid)                                                         \
 	X(104, getgid)                                                         \
 	X(107, geteuid)                                                        \
 	X(108, getegid)                                                        \
+	X(109, setpgid)                                                        \
 	X(110, getppid)                                                        \
+	X(111, getpgrp)                                                        \
+	X(112, setsid)                                                         \
+	X(121, getpgid)                                                        \
+	X(124, getsid)                                                         \
 	X(157, prctl)                                                          \
 	X(158, arch_prctl)                                                     \
 	X(217, getdents64)                                                     \
@@ -59,10 +68,13 @@
 	X(201, time)                                                           \
 	X(218, set_tid_address)                                                \
 	X(228, clock_gettime)                                                  \
+	X(230, clock_nanosleep)                                                \
 	X(231, exit_group)                                                     \
 	X(257, openat)                                                         \
 	X(262, newfstatat)                                                     \
 	X(267, readlinkat)                                                     \
+	X(270, pselect6)                                                       \
+	X(271, ppoll)                                                          \
 	X(273, set_robust_list)                                                \
 	X(292, dup3)                                                           \
 	X(293, pipe2)                                                          \

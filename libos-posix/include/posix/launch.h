@@ -34,7 +34,7 @@
 	      pages, not the console */
 
 #define POSIX_NPROC 128	  /* processes alive (or unwaited) at once */
-#define POSIX_NFILES 96	  /* files in the ramfs */
+#define POSIX_NFILES 512  /* files in the ramfs (links included) */
 #define POSIX_NAME_MAX 56 /* a file's full path, NUL included */
 #define POSIX_STRINGS_MAX 2048u
 #define POSIX_LOG_MAX 2048u
@@ -59,6 +59,8 @@ struct posix_procent {
 	exo_envid_t env;
 	uint32_t state; /* enum posix_proc_state */
 	int32_t status; /* as Linux wait4 reports it */
+	uint32_t pgid;	/* process group and session, inherited by fork */
+	uint32_t sid;
 };
 
 /* A ramfs file: its bytes at pool offset off.  cap is the room it has
@@ -94,6 +96,23 @@ struct posix_ofd {
 	uint64_t off;
 };
 
+/* The console's terminal, shared by every process of the instance:
+ * its termios (Linux's layout), window size, foreground process group
+ * and the input the line discipline holds: buf[0..len), of which the
+ * first ready bytes may be read (a whole line in canonical mode). */
+#define POSIX_TTY_BUF 512
+struct posix_tty {
+	uint32_t iflag, oflag, cflag, lflag;
+	uint8_t line;
+	uint8_t cc[19];
+	uint16_t rows, cols;
+	uint32_t pgrp;
+	uint32_t len, ready;
+	uint32_t eof; /* ^D on an empty line: 1 + the bytes before it (0:
+			 none); the read that reaches it returns 0 */
+	char buf[POSIX_TTY_BUF];
+};
+
 struct posix_pool {
 	uint32_t magic;
 	uint32_t flags;	 /* POSIX_LAUNCH_* */
@@ -110,8 +129,9 @@ struct posix_pool {
 	 * NUL-terminated, in strings[0..strings_len). */
 	uint32_t argc, envc, strings_len;
 	/* Written by the processes (atomically reserved). */
-	uint32_t out_len; /* bytes in out[] */
-	uint32_t log_len; /* bytes in log[] */
+	uint32_t out_len;     /* bytes in out[] */
+	uint32_t log_len;     /* bytes in log[] */
+	struct posix_tty tty; /* under the lock too */
 	struct posix_procent procs[POSIX_NPROC];
 	struct posix_rfile files[POSIX_NFILES];
 	struct posix_pipe pipes[POSIX_NPIPES];
@@ -150,6 +170,16 @@ struct posix_cmd {
  */
 int posix_instance_create(const char *prefix, uint64_t window,
 			  struct posix_instance *in);
+
+/*
+ * Give the initrd's file target (a full ramfs path) a second name, path,
+ * sharing its bytes: what busybox's applet links are.  0, -EXO_ENOENT
+ * (no such initrd file), -EXO_EBUSY (path exists), -EXO_EINVAL (too
+ * long) or -EXO_ENOMEM (the file table is full).  Call it between
+ * launches.
+ */
+int posix_instance_link(struct posix_instance *in, const char *path,
+			const char *target);
 
 /*
  * Start cmd as process 1 of the instance (whose process table and
