@@ -81,8 +81,9 @@ measure: deps
 		--initrd $(BUILD)/images/measure.cpio --timeout 300
 
 gdb: deps
-	$(Q)$(MAKE) --no-print-directory kernel-images
-	$(Q)sh mk/gdb.sh $(ARCH) $(KERNEL_IMAGE) $(KERNEL_ELF) "$(APPEND)"
+	$(Q)$(MAKE) --no-print-directory kernel-images $(BUILD)/images/$(IMAGE).cpio
+	$(Q)sh mk/gdb.sh $(ARCH) $(KERNEL_IMAGE) $(KERNEL_ELF) "$(APPEND)" \
+		$(BUILD)/images/$(IMAGE).cpio
 
 # --- housekeeping -------------------------------------------------------------
 FORMAT_FILES = $(wildcard $(shell git ls-files --cached --others \

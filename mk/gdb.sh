@@ -2,12 +2,13 @@
 # `make gdb`: boot the kernel in QEMU halted at its first instruction with
 # the gdb stub on :1234, and attach gdb-multiarch with the kernel's symbols.
 # The guest's console goes to build/<arch>/gdb-console.log.
-#   mk/gdb.sh ARCH IMAGE ELF [CMDLINE]
+#   mk/gdb.sh ARCH IMAGE ELF [CMDLINE [INITRD]]
 set -eu
-arch=$1 image=$2 elf=$3 append=${4:-}
+arch=$1 image=$2 elf=$3 append=${4:-} initrd=${5:-}
 log=build/$arch/gdb-console.log
 
 sh mk/qemu.sh --arch "$arch" --kernel "$image" --append "$append" --gdb \
+	${initrd:+--initrd "$initrd"} \
 	-- -serial "file:$log" -monitor none >/dev/null 2>&1 &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT INT TERM
