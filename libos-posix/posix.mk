@@ -92,7 +92,7 @@ POSIX_TESTS := hello args mem tls status segv errors fork forkloop orphan \
 	fds pipe files pgrp poll
 
 $(addprefix $(POSIX_HELLO_DIR)/,$(POSIX_TESTS)): $(POSIX_HELLO_DIR)/%: \
-		tests/posix/%.c libos-posix/posix.mk
+		tests/posix/%.c tests/posix/check.h libos-posix/posix.mk
 	$(call msg,LINUXCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(POSIX_TEST_CC) $(POSIX_TEST_CFLAGS) -o $@ $<

@@ -13,22 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *bad;
-
-/* Record the first check that failed. */
-static void
-check(int ok, const char *what)
-{
-	if (!ok && !bad)
-		bad = what;
-}
-
-/* The call failed with errno e. */
-static int
-fails(long r, int e)
-{
-	return r == -1 && errno == e;
-}
+#include "check.h"
 
 /* Run in the program execve'd by exec_check: fd 10 must be open, fd 11
  * (close-on-exec) closed. */

@@ -13,20 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *bad;
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok && !bad)
-		bad = what;
-}
-
-static int
-fails(long r, int e)
-{
-	return r == -1 && errno == e;
-}
+#include "check.h"
 
 static void
 regular(void)

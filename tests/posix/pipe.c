@@ -15,20 +15,7 @@
 
 #define BIG 20000 /* more than a pipe holds */
 
-static const char *bad;
-
-static void
-check(int ok, const char *what)
-{
-	if (!ok && !bad)
-		bad = what;
-}
-
-static int
-fails(long r, int e)
-{
-	return r == -1 && errno == e;
-}
+#include "check.h"
 
 static void
 one_process(void)

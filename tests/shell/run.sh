@@ -91,30 +91,31 @@ expect_out() { # NAME COMMAND WANT
 	fi
 }
 
-expect_words() { # NAME COMMAND WORD... (each must be a word of the output)
-	name=$1 cmd=$2
-	shift 2
+# NAME COMMAND FLAG WHAT WANT...: each WANT must be found in the output by
+# grep -qFFLAG (w: a word, x: a whole line).
+expect_each() {
+	name=$1 cmd=$2 flag=$3 what=$4
+	shift 4
 	run "$name" "$cmd" || return
 	for want in "$@"; do
-		if ! printf '%s\n' "$out" | grep -qwF -- "$want"; then
-			result "$name" "\`$cmd\` printed no word '$want'"
+		if ! printf '%s\n' "$out" | grep -qF"$flag" -- "$want"; then
+			result "$name" "\`$cmd\` printed no $what '$want'"
 			return
 		fi
 	done
 	result "$name" ""
 }
 
-expect_lines() { # NAME COMMAND LINE... (each must be a line of the output)
-	name=$1 cmd=$2
+expect_words() { # NAME COMMAND WORD... (each must be a word of the output)
+	ew_name=$1 ew_cmd=$2
 	shift 2
-	run "$name" "$cmd" || return
-	for want in "$@"; do
-		if ! printf '%s\n' "$out" | grep -qxF -- "$want"; then
-			result "$name" "\`$cmd\` printed no line '$want'"
-			return
-		fi
-	done
-	result "$name" ""
+	expect_each "$ew_name" "$ew_cmd" w word "$@"
+}
+
+expect_lines() { # NAME COMMAND LINE... (each must be a line of the output)
+	el_name=$1 el_cmd=$2
+	shift 2
+	expect_each "$el_name" "$el_cmd" x line "$@"
 }
 
 if wait_line '^/ # ' || wait_line '/ # $'; then
