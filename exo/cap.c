@@ -28,9 +28,27 @@
 
 static uint32_t console_epoch, machine_epoch;
 
+/* Whether every frame of PAGES capability c is still its owner's.  The
+ * full look happens only if some env lost a frame since the last one
+ * found them intact (a pool of thousands of frames is checked on every
+ * mapping through it otherwise). */
+static bool
+pages_intact(struct cap *c)
+{
+	uint64_t gen = pm_release_gen();
+
+	if (c->checked == gen + 1)
+		return true;
+	for (uint64_t i = 0; i < c->count; i++)
+		if (pm_owner(c->obj + i * PAGE_SIZE) != c->owner)
+			return false;
+	c->checked = gen + 1; /* 0: never looked */
+	return true;
+}
+
 /* The object's current epoch, or false if the object is gone. */
 static bool
-object_epoch(const struct cap *c, uint32_t *epoch)
+object_epoch(struct cap *c, uint32_t *epoch)
 {
 	struct env *e;
 
@@ -42,9 +60,8 @@ object_epoch(const struct cap *c, uint32_t *epoch)
 		*epoch = e->cap_epoch;
 		return true;
 	case EXO_CT_PAGES:
-		for (uint64_t i = 0; i < c->count; i++)
-			if (pm_owner(c->obj + i * PAGE_SIZE) != c->owner)
-				return false;
+		if (!pages_intact(c))
+			return false;
 		*epoch = pm_epoch(c->obj);
 		return true;
 	case EXO_CT_SLICE:
@@ -91,7 +108,7 @@ bump_epoch(struct cap *c)
 }
 
 static bool
-valid(const struct cap *c)
+valid(struct cap *c)
 {
 	uint32_t epoch;
 
@@ -120,13 +137,15 @@ long
 cap_insert(struct env *e, const struct cap *c)
 {
 	for (unsigned i = 0; i < EXO_NCAPS; i++) {
+		struct cap n = *c;
+		uint32_t epoch;
+
 		if (valid(&e->caps[i]))
 			continue;
-		uint32_t epoch;
-		if (!object_epoch(c, &epoch))
+		if (!object_epoch(&n, &epoch))
 			return -EXO_ENOENT;
-		e->caps[i] = *c;
-		e->caps[i].epoch = epoch;
+		n.epoch = epoch;
+		e->caps[i] = n;
 		return i;
 	}
 	return -EXO_ENOMEM;
@@ -137,9 +156,9 @@ cap_covers_frame(struct env *e, uint64_t pa, unsigned rights)
 {
 	for (unsigned i = 0; i < EXO_NCAPS; i++) {
 		struct cap *c = &e->caps[i];
-		if (c->type == EXO_CT_PAGES && valid(c) &&
-		    (c->rights & rights) == rights && pa >= c->obj &&
-		    pa < c->obj + c->count * PAGE_SIZE)
+		if (c->type == EXO_CT_PAGES && (c->rights & rights) == rights &&
+		    pa >= c->obj && pa < c->obj + c->count * PAGE_SIZE &&
+		    valid(c))
 			return true;
 	}
 	return false;

@@ -221,6 +221,8 @@ env_destroy(struct env *e)
 	pm_release_owner(e->id);
 	ipc_abort_peer(e);
 	irq_release(e);
+	wake_cancel(e);
+	alert_clear(e);
 	e->cap_epoch++;
 	if (e == curenv)
 		curenv = NULL;
@@ -251,20 +253,52 @@ env_notify(struct env *e, uint64_t bits)
 	if (e->state != EXO_ENV_BLOCKED || !got)
 		return;
 	e->info->notify_pending &= ~got;
+	env_unblock(e, got);
+}
+
+/*
+ * Block the current env e in a wait for the notification bits in mask,
+ * for at most timeout_ns (UINT64_MAX: none).  Whatever ends the wait
+ * (env_notify, a word wake, the deadline in sched_tick, an IRQ, an
+ * alert) goes through env_unblock.
+ */
+void
+env_block(struct env *e, uint64_t mask, uint64_t timeout_ns)
+{
+	uint64_t now = arch_clock_ns();
+
+	e->wait_mask = mask;
+	e->wait_deadline =
+		timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+	e->state = e->info->state = EXO_ENV_BLOCKED;
+}
+
+/* End e's exo_wait or exo_wait_word with `ret` as its result. */
+void
+env_unblock(struct env *e, uint64_t ret)
+{
+	wake_cancel(e);
 	e->wait_mask = 0;
 	e->wait_deadline = UINT64_MAX;
-	arch_tf_set_ret(env_tf(e), got);
+	arch_tf_set_ret(env_tf(e), ret);
 	e->state = e->info->state = EXO_ENV_RUNNABLE;
 }
 
 /* Deliver the asynchronous upcalls waiting for e (its space and context
  * are loaded).  One that cannot be written is dropped: the env chose not
- * to listen (no entry point) or broke its own upcall stack. */
+ * to listen (no entry point) or broke its own upcall stack.  Each frame
+ * nests on the one before and runs first, so the alert goes first: its
+ * frame holds the state the env was really interrupted in, from which
+ * the library OS decides what to do. */
 static void
 deliver_pending(struct env *e)
 {
 	struct exo_upcall_frame f;
 
+	if (e->pending & PENDING_ALERT) {
+		f = (struct exo_upcall_frame){ .type = EXO_UPCALL_ALERT };
+		upcall_deliver(e, &f);
+	}
 	if (e->pending & PENDING_REVOKE) {
 		uint64_t now = arch_clock_ns();
 		f = (struct exo_upcall_frame){ .type = EXO_UPCALL_REVOKE };

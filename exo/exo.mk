@@ -19,6 +19,7 @@ KERNEL_SRCS := \
 	exo/trap.c \
 	exo/upcall.c \
 	exo/vm.c \
+	exo/wake.c \
 	bindings/lib/cpio.c \
 	bindings/lib/elf.c \
 	exo/lib/cmdline.c \

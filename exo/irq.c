@@ -44,11 +44,9 @@ irq_fire(unsigned line)
 	e->irq_pending |= 1ull << line;
 	e->pending |= PENDING_IRQ;
 	if (e->state == EXO_ENV_BLOCKED && e->ipc_state == 0) {
-		/* In exo_wait: it returns 0, and the upcall comes first. */
-		e->wait_mask = 0;
-		e->wait_deadline = UINT64_MAX;
-		arch_tf_set_ret(env_tf(e), 0);
-		e->state = e->info->state = EXO_ENV_RUNNABLE;
+		/* In exo_wait or exo_wait_word: it returns 0, and the
+		 * upcall comes first. */
+		env_unblock(e, 0);
 	}
 }
 

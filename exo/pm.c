@@ -49,6 +49,7 @@ static uint64_t base_pa; /* physical address of frames[0] */
 static uint64_t nframes;
 static uint32_t free_head;
 static struct pm_stats stats;
+static uint64_t release_gen; /* frames that left an env (pm_release_gen) */
 
 static bool
 overlaps(uint64_t base, uint64_t size, const struct boot_range *r)
@@ -130,6 +131,8 @@ list_del(uint32_t i)
 static void
 set_owner(uint32_t i, uint32_t owner)
 {
+	if (frames[i].owner >= PM_FIRST_ENV && frames[i].owner != owner)
+		release_gen++;
 	list_del(i);
 	frames[i].owner = owner;
 	list_add(i);
@@ -333,6 +336,12 @@ pm_mapcount(uint64_t pa)
 	struct frame *f = frame_of(pa);
 
 	return f && f->owner != PM_FREE ? f->mapcount : 0;
+}
+
+uint64_t
+pm_release_gen(void)
+{
+	return release_gen;
 }
 
 /* The frame's capability epoch, and bumping it (exo/cap.c). */

@@ -50,7 +50,8 @@ slice_over(void)
 	}
 }
 
-/* Wake envs whose exo_wait timed out; end the slice when it is used up. */
+/* Wake envs whose exo_wait or exo_wait_word timed out; end the slice when
+ * it is used up. */
 void
 sched_tick(void)
 {
@@ -60,10 +61,7 @@ sched_tick(void)
 		struct env *e = &envs[i];
 		if (e->state != EXO_ENV_BLOCKED || e->wait_deadline > now)
 			continue;
-		e->wait_mask = 0;
-		e->wait_deadline = UINT64_MAX;
-		arch_tf_set_ret(env_tf(e), 0);
-		e->state = e->info->state = EXO_ENV_RUNNABLE;
+		env_unblock(e, 0);
 	}
 	revoke_tick(now);
 	if (ticks_left && --ticks_left == 0)

@@ -19,6 +19,23 @@
 #define CONS_CHUNK 256
 #define CONS_MAX (64 * 1024) /* bytes one exo_cons_write takes at most */
 
+/* A fast call that left its caller an upcall (syscall_try_fast) hands
+ * its result to the full path, which follows at once (interrupts stay
+ * masked in between).  A flag, not a look at curenv->pending, keeps the
+ * test on every fast call to one load. */
+static struct {
+	bool upcall_due; /* set by syscall_upcall_due */
+	bool finished;	 /* the call ran; the full path returns ret */
+	long ret;
+} fast;
+
+/* The running system call has left its caller an upcall to deliver. */
+void
+syscall_upcall_due(void)
+{
+	fast.upcall_due = true;
+}
+
 void
 syscall_handle(struct env *e)
 {
@@ -26,8 +43,14 @@ syscall_handle(struct env *e)
 	long ret;
 
 	arch_tf_syscall(env_tf(e), &nr, a);
-	e->info->counters.syscalls++;
-	ret = syscall_dispatch(nr, a);
+	if (unlikely(fast.finished)) {
+		fast.finished = false;
+		ret = fast.ret;
+	} else {
+		e->info->counters.syscalls++;
+		ret = syscall_dispatch(nr, a);
+		fast.upcall_due = false; /* env_run delivers it */
+	}
 	if (ret != SYSCALL_DONE && curenv == e)
 		arch_tf_set_ret(env_tf(e), (uint64_t)ret);
 }
@@ -37,18 +60,30 @@ syscall_handle(struct env *e)
  * saved only what the C calling convention does not preserve, with no trap
  * frame.  A call syscall_is_fast() accepts (bindings/syscalls.tbl: it
  * neither blocks, nor switches envs, nor touches the caller's saved
- * registers, nor leaves it an upcall to deliver) runs here: returns true
- * with *ret, and the arch returns to user mode at once.  Otherwise false,
- * *ret untouched (the arch may keep the user's registers there): the arch
- * builds the trap frame and takes the full path.
+ * registers) runs here: returns true with *ret, and the arch returns to
+ * user mode at once.  Otherwise false, *ret untouched (the arch may keep
+ * the user's registers there): the arch builds the trap frame and takes
+ * the full path.  A fast call that leaves the caller an upcall to deliver
+ * (syscall_upcall_due: exo_wake_word alerting the caller) has run, but
+ * also declines: the full path only returns its result and delivers the
+ * upcall.
  */
 bool
 syscall_try_fast(uint64_t nr, const uint64_t *a, uint64_t *ret)
 {
+	long r;
+
 	if (!syscall_is_fast(nr))
 		return false;
 	curenv->info->counters.syscalls++;
-	*ret = (uint64_t)syscall_dispatch(nr, a);
+	r = syscall_dispatch(nr, a);
+	if (unlikely(fast.upcall_due)) {
+		fast.upcall_due = false;
+		fast.finished = true;
+		fast.ret = r;
+		return false;
+	}
+	*ret = (uint64_t)r;
 	return true;
 }
 
@@ -159,7 +194,7 @@ long
 sys_wait(uint64_t mask, uint64_t timeout_ns)
 {
 	struct env *e = curenv;
-	uint64_t got = e->info->notify_pending & mask, now;
+	uint64_t got = e->info->notify_pending & mask;
 
 	if (mask & EXO_NOTIFY_RESERVED)
 		return -EXO_EINVAL;
@@ -167,11 +202,7 @@ sys_wait(uint64_t mask, uint64_t timeout_ns)
 		e->info->notify_pending &= ~got;
 		return (long)got;
 	}
-	now = arch_clock_ns();
-	e->wait_mask = mask;
-	e->wait_deadline =
-		timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
-	e->state = e->info->state = EXO_ENV_BLOCKED;
+	env_block(e, mask, timeout_ns);
 	return SYSCALL_DONE;
 }
 
@@ -258,8 +289,9 @@ sys_halt(exo_cap_t machine, int64_t status)
 	arch_halt(status ? HALT_FAILURE : HALT_SUCCESS);
 }
 
-/* Check the kernel's invariants: the frame table and every env's
- * accounting.  0, or -EXO_EINVAL after printing what is broken. */
+/* Check the kernel's invariants: the frame table, every env's
+ * accounting, the word wait queues and alert lists.  0, or -EXO_EINVAL
+ * after printing what is broken. */
 long
 sys_kcheck(exo_cap_t machine)
 {
@@ -282,6 +314,11 @@ sys_kcheck(exo_cap_t machine)
 			kprintf("kcheck: env %x accounting is broken\n", e->id);
 			return -EXO_EINVAL;
 		}
+	}
+	if (wake_check()) {
+		kprintf("kcheck: the word queues or alert lists are "
+			"inconsistent\n");
+		return -EXO_EINVAL;
 	}
 	return 0;
 }

@@ -219,6 +219,25 @@ one_call(uint64_t nr)
 		return a[0] ? exo_ipc_reply_wait((exo_envid_t)a[0], &m) : 0;
 	case EXO_SYS_WAIT:
 		return exo_wait(number(), rnd() % 2000000);
+	case EXO_SYS_WAIT_WORD:
+		/* Often the word's value (outbuf's words are mostly 0), so
+		 * it blocks too, but never for long. */
+		a[0] = ptr_arg((uint64_t)(uintptr_t)outbuf) + rnd() % 3 * 4;
+		return exo_wait_word((const volatile uint32_t *)(uintptr_t)a[0],
+				     rnd() % 2 ? 0 : (uint32_t)number(),
+				     number(), rnd() % 2000000);
+	case EXO_SYS_WAKE_WORD:
+		a[0] = ptr_arg((uint64_t)(uintptr_t)outbuf) + rnd() % 3 * 4;
+		return exo_wake_word((const volatile uint32_t *)(uintptr_t)a[0],
+				     number());
+	case EXO_SYS_ALERT_WORD:
+		/* Mostly a word of outbuf, which its wakes then alert; an
+		 * alert is at worst an upcall to a handler it broke itself. */
+		a[0] = rnd() % 4 ? ptr_arg((uint64_t)(uintptr_t)outbuf) +
+					   rnd() % 3 * 4
+				 : 0;
+		return exo_alert_word(
+			(const volatile uint32_t *)(uintptr_t)a[0]);
 	case EXO_SYS_REVOKE_REQUEST:
 		return exo_revoke_request((exo_envid_t)env_arg(), number(),
 					  rnd() % 2 ? rnd() % 5000000

@@ -287,6 +287,10 @@ pointers_in(uint64_t p)
 	EXPECT(exo_upcall_return((void *)(uintptr_t)p), E(EFAULT));
 	EXPECT(exo_env_info(EXO_ENVID_SELF, (void *)(uintptr_t)p), E(EFAULT));
 	EXPECT(exo_cap_info(0, (void *)(uintptr_t)p), E(EFAULT));
+	/* 0 clears the alert word; no other of these can be one. */
+	if (p)
+		EXPECT(exo_alert_word((const volatile uint32_t *)(uintptr_t)p),
+		       E(EFAULT));
 	/* (Unmapped user addresses are fine here: the kernel cannot know
 	 * what will be mapped; 0 turns upcalls off.) */
 	if (p && (p < EXO_USER_MIN || p >= EXO_USER_END))

@@ -1,7 +1,7 @@
 /*
- * peer: the partner env of the IPC, notification, slice, revocation and
- * capability cases.  Its argument is the page it shares with the root
- * (prog.h), whose `mode` says what to do.
+ * peer: the partner env of the IPC, notification, slice, revocation,
+ * capability, memory-word and alert cases.  Its argument is the page it shares
+ * with the root (prog.h), whose `mode` says what to do.
  */
 #include <exo/libexo.h>
 #include "prog.h"
@@ -173,6 +173,75 @@ remote(void)
 	}
 }
 
+/* Ping-pong with the root on the 32-bit word at buf[0], arg[0] rounds:
+ * in round i the root makes it 2i + 1 and wakes the peer, which makes it
+ * 2i + 2 and wakes the root; each side sleeps in exo_wait_word. */
+static void
+word_pong(void)
+{
+	volatile uint32_t *w = (volatile uint32_t *)(uintptr_t)PROG_BUF(0);
+
+	for (uint32_t i = 0; i < sh->arg[0]; i++) {
+		while (*w != 2 * i + 1)
+			exo_wait_word(w, 2 * i, 0, 1000000000);
+		*w = 2 * i + 2;
+		exo_wake_word(w, 1);
+	}
+}
+
+/* Count an alert and where it interrupted the peer (out[8 + n] for the
+ * nth); with arg[5], stay in the first one until a second has nested on
+ * it.  Any other upcall is a fault: report it and die. */
+static void
+alert_handler(struct exo_upcall_frame *f)
+{
+	uint64_t n;
+
+	if (f->type != EXO_UPCALL_ALERT) {
+		if (f->type < 8)
+			sh->upcalls[f->type]++;
+		sh->fault = f->fault;
+		sh->fault_addr = f->addr;
+		exo_terminate(3);
+	}
+	sh->fault_pc = EXO_REGS_PC(&f->regs);
+	n = sh->upcalls[EXO_UPCALL_ALERT];
+	if (n < 8)
+		sh->out[8 + n] = (int64_t)sh->fault_pc;
+	sh->upcalls[EXO_UPCALL_ALERT] = n + 1;
+	while (n == 0 && sh->arg[5] && sh->upcalls[EXO_UPCALL_ALERT] < 2)
+		sh->counter++;
+}
+
+/* PEER_ALERT: see enum peer_alert. */
+static void
+alert_mode(void)
+{
+	const volatile uint32_t *w =
+		(const volatile uint32_t *)(uintptr_t)sh->arg[4];
+	struct exo_msg m = { { 0 } };
+
+	if (sh->arg[1] &&
+	    exo_upcall_init(alert_handler, upcall_stack, STACK_SIZE) < 0)
+		return;
+	sh->ret = exo_alert_word(
+		(const volatile uint32_t *)(uintptr_t)sh->arg[2]);
+	sh->done = PROG_MAGIC;
+	if (sh->arg[0] == PEER_ALERT_WAIT || sh->arg[0] == PEER_ALERT_WAIT_WORD)
+		for (;;) {
+			sh->out[0] = sh->arg[0] == PEER_ALERT_WAIT
+					     ? exo_wait(0, ~0ull)
+					     : exo_wait_word(w, 0, 0, ~0ull);
+			sh->counter++;
+		}
+	if (sh->arg[0] == PEER_ALERT_CALL) {
+		sh->out[0] = exo_ipc_call((exo_cap_t)sh->arg[3], &m);
+		sh->counter++;
+	}
+	for (;;)
+		sh->counter++;
+}
+
 int
 main(uint64_t arg)
 {
@@ -204,6 +273,12 @@ main(uint64_t arg)
 		return 2;
 	case PEER_REMOTE:
 		remote();
+		return 2;
+	case PEER_WORD:
+		word_pong();
+		break;
+	case PEER_ALERT:
+		alert_mode();
 		return 2;
 	default:
 		return 2;

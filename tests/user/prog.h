@@ -54,6 +54,20 @@ enum peer_mode {
 	PEER_SLICE,	/* count upcalls, spin; arg[0]: yield at slice end */
 	PEER_REVOKE,	/* arg[0] frames at PROG_LOW_VA; arg[1]: comply */
 	PEER_REMOTE,	/* run the root's system calls (peer_cmd) */
+	PEER_WORD,	/* arg[0] rounds of word ping-pong (word_pong) */
+	PEER_ALERT,	/* alert word arg[2], then do arg[0] (peer_alert);
+			   arg[1]: catch alerts (upcalls[], fault_pc,
+			   out[8 + n]); arg[5]: nest the second in the first */
+};
+
+/* What a PEER_ALERT peer does once its alert word is set (ret: the
+ * result of exo_alert_word); counter counts its rounds, out[0] holds the
+ * last call's result. */
+enum peer_alert {
+	PEER_ALERT_SPIN = 0,  /* counter++ forever, no system call */
+	PEER_ALERT_WAIT,      /* exo_wait(0, forever) in a loop */
+	PEER_ALERT_WAIT_WORD, /* exo_wait_word(arg[4], 0, 0, forever) loop */
+	PEER_ALERT_CALL,      /* one exo_ipc_call on cap arg[3], then spin */
 };
 
 /* The echo server's reply to m (one word changed per slot) and the

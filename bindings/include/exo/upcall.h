@@ -26,6 +26,7 @@ enum exo_upcall_type {
 				     within arg[0] ns or be preempted */
 	EXO_UPCALL_REVOKE = 5,	  /* give back arg[0] frames within arg[1] ns */
 	EXO_UPCALL_SLICE_START = 6, /* a slice of an owned slot (arg[0]) */
+	EXO_UPCALL_ALERT = 7,	    /* a wake_word on the env's alert word */
 };
 
 /* Portable classes of exceptions (frame.fault). */

@@ -21,6 +21,10 @@ struct cap {
 	uint64_t obj;	/* env id, frame address, slot or line */
 	uint64_t count; /* PAGES: frames */
 	uint32_t owner; /* PAGES: the env that owned the frames */
+	uint32_t pad2;
+	/* PAGES: pm_release_gen() when every frame was last found to be
+	 * owner's, so the next look is O(1) unless some env lost a frame. */
+	uint64_t checked;
 };
 
 struct env {
@@ -63,6 +67,16 @@ struct env {
 	uint64_t revoke_keep;
 	uint64_t revoke_nframes;
 	uint64_t revoke_deadline;
+	/* While blocked in exo_wait_word: queued on the word's bucket
+	 * (exo/wake.c), oldest first. */
+	bool word_waiting;
+	uint64_t word_key; /* physical address of the word */
+	struct env *word_next, *word_prev;
+	/* Its alert word (exo/wake.c): on the word's bucket's alert list
+	 * while alerting. */
+	bool alerting;
+	uint64_t alert_key; /* physical address of the word */
+	struct env *alert_next, *alert_prev;
 	struct cap caps[EXO_NCAPS];
 };
 
@@ -87,6 +101,8 @@ void env_destroy(struct env *e);
 int env_charge(struct env *e, uint64_t frames);
 void env_uncharge(struct env *e, uint64_t frames);
 void env_notify(struct env *e, uint64_t bits);
+void env_block(struct env *e, uint64_t mask, uint64_t timeout_ns);
+void env_unblock(struct env *e, uint64_t ret);
 void env_switch(struct env *e);
 __noreturn void env_run(struct env *e);
 
@@ -94,6 +110,7 @@ __noreturn void env_run(struct env *e);
 #define PENDING_SLICE_START 2u
 #define PENDING_SLICE_END 4u
 #define PENDING_IRQ 8u
+#define PENDING_ALERT 16u
 
 /* Frames e owns itself (not its kernel-owned tables and info page). */
 static inline uint64_t
@@ -101,6 +118,11 @@ env_owned(const struct env *e)
 {
 	return e->used - e->kframes;
 }
+
+/* Waiting on memory words, and alerts (exo/wake.c). */
+void wake_cancel(struct env *e);
+void alert_clear(struct env *e);
+int wake_check(void);
 
 /* Visible revocation (exo/revoke.c). */
 void revoke_tick(uint64_t now);

@@ -18,6 +18,7 @@ struct env;
 
 void syscall_handle(struct env *e);
 bool syscall_try_fast(uint64_t nr, const uint64_t *a, uint64_t *ret);
+void syscall_upcall_due(void);
 
 #include <kernel/syscall_gen.h>
 
