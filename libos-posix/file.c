@@ -2,8 +2,8 @@
  * Opening paths: the ramfs's files and directories, and the
  * devices /dev/null, /dev/zero, /dev/console and /dev/tty.  Reading and
  * seeking files, and listing directories with getdents64.  The ramfs
- * keeps files by full path; a directory's entries are the next
- * components of the paths below it.
+ * keeps entries by full path; a directory's entries are the next
+ * components of the paths below it.  /proc is procfs.c's.
  */
 #include <exo/string.h>
 
@@ -11,7 +11,8 @@
 #include "sysnr.h"
 
 #define DIRENT_HDR 19 /* d_ino, d_off, d_reclen, d_type */
-#define DOT_ENTRIES 2 /* getdents' cursor: ".", "..", then the files */
+/* getdents' cursor: ".", "..", "proc" (in the root), then the files */
+#define DOT_ENTRIES 3
 
 static const struct dev {
 	const char *path;
@@ -37,18 +38,43 @@ dev_find(const char *abs, uint8_t *kind, uint64_t *rdev)
 	return false;
 }
 
-void
+bool
 file_dir_path(const struct posix_ofd *d, char *out)
 {
-	const char *name = proc.pool->files[d->obj % POSIX_NFILES].name;
+	const struct posix_rfile *f = &proc.pool->files[d->obj % POSIX_NFILES];
 	uint32_t n = d->dirlen < POSIX_NAME_MAX ? d->dirlen : 0;
 
 	if (!n) {
 		strlcpy(out, "/", POSIX_PATH_MAX);
-		return;
+		return true;
 	}
-	memcpy(out, name, n);
+	if (!f->name[0])
+		return false;
+	if (ramfs_is_dir(f)) {
+		strlcpy(out, f->name, POSIX_PATH_MAX);
+		return true;
+	}
+	memcpy(out, f->name, n);
 	out[n] = '\0';
+	return true;
+}
+
+/* Open the directory abs into d: through its own entry, made now if
+ * only the paths below it implied it, so the descriptor follows a
+ * rename and sees the directory go; through a file below it if the
+ * table is full. */
+static long
+open_dir(const char *abs, uint64_t flags, uint32_t file, struct posix_ofd *d)
+{
+	long i;
+
+	if ((flags & L_O_ACCMODE) != L_O_RDONLY)
+		return -L_EISDIR;
+	i = strlen(abs) > 1 ? ramfs_dir_entry(abs) : -L_ENOSPC;
+	d->kind = FD_DIR;
+	d->obj = i >= 0 ? (uint32_t)i : file;
+	d->dirlen = strlen(abs) > 1 ? (uint32_t)strlen(abs) : 0;
+	return 0;
 }
 
 /* The descriptor for the normalised path abs opened with flags (mode
@@ -67,6 +93,13 @@ open_path(const char *abs, uint64_t flags, uint64_t mode, struct posix_ofd *d)
 					   L_O_NONBLOCK) };
 	if (dev_find(abs, &d->kind, &rdev))
 		return 0;
+	if (procfs_path(abs))
+		return procfs_open(abs, flags, d);
+	if (fs_is_dir(abs, &file)) {
+		if (flags & L_O_CREAT)
+			return flags & L_O_EXCL ? -L_EEXIST : -L_EISDIR;
+		return open_dir(abs, flags, file, d);
+	}
 	if (f) {
 		if (flags & POSIX_O_DIRECTORY)
 			return -L_ENOTDIR;
@@ -80,16 +113,8 @@ open_path(const char *abs, uint64_t flags, uint64_t mode, struct posix_ofd *d)
 		d->obj = (uint32_t)(f - proc.pool->files);
 		return 0;
 	}
-	if (fs_is_dir(abs, &file)) {
-		if (acc != L_O_RDONLY)
-			return -L_EISDIR;
-		d->kind = FD_DIR;
-		d->obj = file;
-		d->dirlen = strlen(abs) > 1 ? (uint32_t)strlen(abs) : 0;
-		return 0;
-	}
 	if (!(flags & L_O_CREAT))
-		return -L_ENOENT;
+		return fs_missing(abs);
 	r = ramfs_create(abs, mode);
 	if (r < 0)
 		return r;
@@ -98,17 +123,18 @@ open_path(const char *abs, uint64_t flags, uint64_t mode, struct posix_ofd *d)
 	return 0;
 }
 
-/* openat(dirfd, path, flags, mode) */
+/* openat(dirfd, path, flags, mode); /proc/<pid>/exe opens the
+ * program's file. */
 static long
 do_open(int64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 {
-	char path[POSIX_PATH_MAX], abs[POSIX_PATH_MAX];
-	long r = copy_in_str(path, upath, sizeof(path));
+	char abs[POSIX_PATH_MAX], target[POSIX_PATH_MAX];
+	long r = fs_path_in(dirfd, upath, abs);
 	struct posix_ofd d;
 
-	if (r < 0)
-		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
-	r = fs_resolve(dirfd, path, abs);
+	if (!r && procfs_path(abs) && procfs_readlink(abs, target) > 0 &&
+	    target[0] == '/')
+		strlcpy(abs, target, sizeof(abs));
 	if (!r)
 		r = open_path(abs, flags, mode, &d);
 	return r < 0 ? r : fd_install(&d, 0, flags & L_O_CLOEXEC);
@@ -132,6 +158,8 @@ file_read(struct posix_ofd *d, uint64_t ubuf, uint64_t n)
 
 	if (d->kind == FD_DIR)
 		return -L_EISDIR;
+	if (d->kind == FD_PROC)
+		return procfs_read(d, ubuf, n);
 	if (d->off >= f->size)
 		return 0;
 	if (n > f->size - d->off)
@@ -151,9 +179,11 @@ file_lseek(struct posix_ofd *d, int64_t off, uint64_t whence)
 	const struct posix_rfile *f = &proc.pool->files[d->obj % POSIX_NFILES];
 	int64_t base;
 
-	if (d->kind == FD_DIR)
+	if (d->kind == FD_DIR || d->kind == FD_PROCDIR)
 		return whence == L_SEEK_SET && !off ? (long)(d->off = 0)
 						    : -L_EINVAL;
+	if (d->kind == FD_PROC && whence == L_SEEK_END)
+		return -L_EINVAL; /* its text has no size until read */
 	switch (whence) {
 	case L_SEEK_SET:
 		base = 0;
@@ -175,7 +205,8 @@ file_lseek(struct posix_ofd *d, int64_t off, uint64_t whence)
 
 /* The entry of the directory prefix[0..plen) that file i gives (its
  * next path component into name): false if i is not below it, or an
- * earlier file gave the same entry.  *dir says if it is a directory. */
+ * earlier file gave the same entry.  *dir says if it is a directory
+ * (implied by a longer path, or an entry of its own). */
 static bool
 entry_of(const char *prefix, uint64_t plen, uint32_t i, char *name, bool *dir)
 {
@@ -189,7 +220,7 @@ entry_of(const char *prefix, uint64_t plen, uint32_t i, char *name, bool *dir)
 		n++;
 	memcpy(name, p, n);
 	name[n] = '\0';
-	*dir = p[n] == '/';
+	*dir = p[n] == '/' || ramfs_is_dir(&proc.pool->files[i]);
 	for (uint32_t j = 0; j < i; j++) {
 		const char *q = proc.pool->files[j].name;
 
@@ -201,10 +232,9 @@ entry_of(const char *prefix, uint64_t plen, uint32_t i, char *name, bool *dir)
 	return true;
 }
 
-/* Append one linux_dirent64 at buf[*at]; false if it does not fit. */
-static bool
+bool
 put_dirent(char *buf, uint64_t size, uint64_t *at, uint64_t ino, uint64_t next,
-	   const char *name, bool dir)
+	   const char *name, uint8_t type)
 {
 	uint64_t len = strlen(name);
 	uint16_t reclen = (uint16_t)((DIRENT_HDR + len + 1 + 7) & ~7ull);
@@ -215,7 +245,7 @@ put_dirent(char *buf, uint64_t size, uint64_t *at, uint64_t ino, uint64_t next,
 	memcpy(buf + *at, &ino, 8);
 	memcpy(buf + *at + 8, &next, 8);
 	memcpy(buf + *at + 16, &reclen, 2);
-	buf[*at + 18] = dir ? L_DT_DIR : L_DT_REG;
+	buf[*at + 18] = (char)type;
 	memcpy(buf + *at + DIRENT_HDR, name, len);
 	*at += reclen;
 	return true;
@@ -224,6 +254,7 @@ put_dirent(char *buf, uint64_t size, uint64_t *at, uint64_t ino, uint64_t next,
 /* getdents64(fd, buf, size): entries from the cursor on. */
 POSIX_SYS(getdents64)
 {
+	static const char *const fixed[DOT_ENTRIES] = { ".", "..", "proc" };
 	static char buf[4096];
 	struct posix_ofd *d = fd_get(a[0]);
 	char prefix[POSIX_PATH_MAX], name[POSIX_NAME_MAX];
@@ -233,9 +264,12 @@ POSIX_SYS(getdents64)
 
 	if (!d)
 		return -L_EBADF;
+	if (d->kind == FD_PROCDIR)
+		return procfs_getdents(d, a[1], a[2]);
 	if (d->kind != FD_DIR)
 		return -L_ENOTDIR;
-	file_dir_path(d, prefix);
+	if (!file_dir_path(d, prefix))
+		return 0; /* removed: no entries, not even . and .. */
 	plen = strlen(prefix) > 1 ? strlen(prefix) : 0;
 	for (; d->off < DOT_ENTRIES + proc.pool->nfiles &&
 	       d->off < DOT_ENTRIES + POSIX_NFILES;
@@ -243,13 +277,16 @@ POSIX_SYS(getdents64)
 		uint64_t i = d->off;
 
 		if (i < DOT_ENTRIES) {
-			strlcpy(name, i ? ".." : ".", sizeof(name));
+			if (i == 2 && plen)
+				continue; /* /proc is only in the root */
+			strlcpy(name, fixed[i], sizeof(name));
 			dir = true;
 		} else if (!entry_of(prefix, plen, (uint32_t)(i - DOT_ENTRIES),
 				     name, &dir)) {
 			continue;
 		}
-		if (!put_dirent(buf, size, &at, 2 + i, i + 1, name, dir))
+		if (!put_dirent(buf, size, &at, 2 + i, i + 1, name,
+				dir ? L_DT_DIR : L_DT_REG))
 			break;
 	}
 	if (!at && d->off < DOT_ENTRIES + proc.pool->nfiles)

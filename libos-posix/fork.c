@@ -5,7 +5,8 @@
  *
  *   program area   writable pages are mapped read-only in both and
  *                  copied by whichever side writes first (vm.c's cow);
- *                  the rest is shared as it is
+ *                  the rest, and shared memory (the pool's pages), is
+ *                  shared as it is
  *   libOS's pages  writable ones (data, bss, the upcall stack, the
  *                  start stack) are copied into frames of the child's;
  *                  text is shared
@@ -36,7 +37,7 @@
 	(0xff | L_CLONE_VM | L_CLONE_VFORK | L_CLONE_PARENT_SETTID |           \
 	 L_CLONE_CHILD_CLEARTID | L_CLONE_CHILD_SETTID)
 
-enum how { COW, COPY };
+enum how { COW, COPY, SHARE };
 
 void _start(void); /* libexo's crt0: where a child starts */
 
@@ -108,6 +109,9 @@ add(struct batch *b, uint64_t va, uint64_t pte, enum how how)
 
 	if (how == COPY && (perms & EXO_PERM_W))
 		return copy_to_child(b->child, &m, perms);
+	/* Shared memory (the pool's pages) is mapped as it is. */
+	if (how == COW && vm_shared(va))
+		how = SHARE;
 	b->full[b->n] = perms;
 	if (how == COW && (perms & EXO_PERM_W)) {
 		m.perms &= ~(uint64_t)EXO_PERM_W;
@@ -208,6 +212,7 @@ new_entry(void)
 					     .state = POSIX_PROC_RUNNING,
 					     .pgid = self->pgid,
 					     .sid = self->sid };
+		procfs_fork(p, self);
 		break;
 	}
 	pool_unlock();
@@ -275,6 +280,7 @@ do_fork(struct exo_upcall_frame *f, uint64_t flags, uint64_t sp, uint64_t ctid)
 	fork_ctid = ctid;
 	arch_fp_save(fork_fp);
 	fd_fork(true);
+	shm_fork(true);
 	r = build((exo_envid_t)child, &arg);
 	if (!r)
 		r = (int)exo_env_start((exo_envid_t)child,
@@ -283,11 +289,17 @@ do_fork(struct exo_upcall_frame *f, uint64_t flags, uint64_t sp, uint64_t ctid)
 	if (r < 0) {
 		exo_env_destroy((exo_envid_t)child);
 		fd_fork(false);
+		shm_fork(false);
 		drop_entry(pid);
 		vm_retry_drops();
 		return -L_ENOMEM;
 	}
 	proc_add_kid((exo_envid_t)child);
+	/* The child runs first, for the rest of our slice: a shell's child
+	 * sets its signals and execs before the shell goes on (so a kill
+	 * right after `cmd &` finds the program's dispositions, not the
+	 * shell's), and fewer shared pages are copied on the way. */
+	exo_yield((exo_envid_t)child);
 	return pid;
 }
 

@@ -1,8 +1,8 @@
 /*
  * Paths over the ramfs: the working directory, name resolution, and
- * what stat says.  The ramfs holds files by full path; a directory is
- * any proper prefix of a file's path (and the root), until mkdir makes
- * empty ones possible.
+ * what stat says.  The ramfs holds entries by full path; a directory is
+ * an entry of its own (mkdir's, or one made when it is opened) or any
+ * proper prefix of an entry's path (the initrd's), and the root.
  */
 #include <exo/string.h>
 
@@ -51,9 +51,12 @@ fs_resolve(int64_t dirfd, const char *path, char *out)
 
 		if (!d)
 			return -L_EBADF;
-		if (d->kind != FD_DIR)
+		if (d->kind == FD_PROCDIR)
+			procfs_dir_path(d, out);
+		else if (d->kind != FD_DIR)
 			return -L_ENOTDIR;
-		file_dir_path(d, out);
+		else if (!file_dir_path(d, out))
+			return -L_ENOENT;
 	}
 	len = strlen(out);
 	while (*path) {
@@ -69,14 +72,30 @@ fs_resolve(int64_t dirfd, const char *path, char *out)
 	return 0;
 }
 
+long
+fs_path_in(int64_t dirfd, uint64_t upath, char *abs)
+{
+	char path[POSIX_PATH_MAX];
+	long r = copy_in_str(path, upath, sizeof(path));
+
+	if (r < 0)
+		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
+	return fs_resolve(dirfd, path, abs);
+}
+
 bool
 fs_is_dir(const char *abs, uint32_t *file)
 {
+	const struct posix_rfile *f = ramfs_find(abs);
 	uint64_t n = strlen(abs);
 
 	*file = 0;
 	if (n == 1)
 		return true;
+	if (f) {
+		*file = (uint32_t)(f - proc.pool->files);
+		return ramfs_is_dir(f);
+	}
 	for (uint32_t i = 0; i < proc.pool->nfiles && i < POSIX_NFILES; i++) {
 		const char *name = proc.pool->files[i].name;
 
@@ -89,12 +108,51 @@ fs_is_dir(const char *abs, uint32_t *file)
 }
 
 long
+fs_missing(const char *abs)
+{
+	char pre[POSIX_PATH_MAX];
+
+	strlcpy(pre, abs, sizeof(pre));
+	for (uint64_t n = strlen(pre); n > 1; n--) {
+		const struct posix_rfile *f;
+
+		if (pre[n - 1] != '/')
+			continue;
+		pre[n - 1] = '\0';
+		f = ramfs_find(pre);
+		if (f && !ramfs_is_dir(f))
+			return -L_ENOTDIR;
+	}
+	return -L_ENOENT;
+}
+
+void
+ramfs_stat(const struct posix_rfile *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dev = RAMFS_DEV;
+	st->ino = 2 + (uint64_t)(f - proc.pool->files);
+	st->blksize = PAGE;
+	st->nlink = f->name[0] ? 1 : 0; /* 0: unlinked, still open */
+	if (ramfs_is_dir(f)) {
+		st->mode = f->mode;
+		st->nlink = f->name[0] ? 2 : 0;
+		return;
+	}
+	st->mode = L_S_IFREG | (f->mode & 07777);
+	st->size = (int64_t)f->size;
+	st->blocks = (int64_t)((f->size + 511) / 512);
+}
+
+long
 fs_stat(const char *abs, struct kstat *st)
 {
 	const struct posix_rfile *f = ramfs_find(abs);
 	uint32_t any;
 	uint8_t kind;
 
+	if (procfs_path(abs))
+		return procfs_stat(abs, true, st);
 	memset(st, 0, sizeof(*st));
 	if (dev_find(abs, &kind, &st->rdev)) {
 		st->dev = 5;
@@ -104,21 +162,17 @@ fs_stat(const char *abs, struct kstat *st)
 		st->blksize = 1024;
 		return 0;
 	}
-	st->dev = RAMFS_DEV;
-	st->nlink = 1;
-	st->blksize = PAGE;
 	if (f) {
-		st->ino = 2 + (uint64_t)(f - proc.pool->files);
-		st->mode = L_S_IFREG | (f->mode & 07777);
-		st->size = (int64_t)f->size;
-		st->blocks = (int64_t)((f->size + 511) / 512);
+		ramfs_stat(f, st);
 		return 0;
 	}
 	if (!fs_is_dir(abs, &any))
-		return -L_ENOENT;
+		return fs_missing(abs);
+	st->dev = RAMFS_DEV;
 	st->ino = 1;
 	st->mode = L_S_IFDIR | 0755;
 	st->nlink = 2;
+	st->blksize = PAGE;
 	return 0;
 }
 
@@ -134,17 +188,16 @@ POSIX_SYS(getcwd)
 
 POSIX_SYS(chdir)
 {
-	char path[POSIX_PATH_MAX], abs[POSIX_PATH_MAX];
-	long r = copy_in_str(path, a[0], sizeof(path));
-	uint32_t any;
+	char abs[POSIX_PATH_MAX];
+	struct kstat st;
+	long r = fs_path_in(L_AT_FDCWD, a[0], abs);
 
-	if (r < 0)
-		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
-	r = fs_resolve(L_AT_FDCWD, path, abs);
+	if (!r)
+		r = fs_stat(abs, &st);
 	if (r < 0)
 		return r;
-	if (!fs_is_dir(abs, &any))
-		return ramfs_find(abs) ? -L_ENOTDIR : -L_ENOENT;
+	if ((st.mode & L_S_IFMT) != L_S_IFDIR)
+		return -L_ENOTDIR;
 	strlcpy(proc.cwd, abs, sizeof(proc.cwd));
 	return 0;
 }

@@ -2,8 +2,8 @@
  * Reading and writing descriptors by what they refer to: the console
  * (or, for a process launched with POSIX_LAUNCH_CAPTURE, output pages
  * its launcher reads; fd 0 then reads nothing), pipes, ramfs files,
- * /dev/null and /dev/zero.  Also ioctl, fstat, and readlink of
- * /proc/self/exe.  The console's terminal is tty.c's.
+ * /dev/null and /dev/zero, /proc's files.  Also ioctl, fstat and
+ * readlink.  The console's terminal is tty.c's.
  */
 #include <exo/string.h>
 
@@ -128,6 +128,7 @@ do_read(uint64_t fd, uint64_t ubuf, uint64_t n)
 		return zero_read(ubuf, n);
 	case FD_FILE:
 	case FD_DIR:
+	case FD_PROC:
 		return file_read(d, ubuf, n);
 	default:
 		return -L_EBADF;
@@ -189,7 +190,8 @@ POSIX_SYS(lseek)
 
 	if (!d)
 		return -L_EBADF;
-	if (d->kind == FD_FILE || d->kind == FD_DIR)
+	if (d->kind == FD_FILE || d->kind == FD_DIR || d->kind == FD_PROC ||
+	    d->kind == FD_PROCDIR)
 		return file_lseek(d, (int64_t)a[1], a[2]);
 	if (d->kind == FD_NULL || d->kind == FD_ZERO)
 		return 0;
@@ -218,8 +220,8 @@ POSIX_SYS(ioctl)
 	return tty_ioctl(a[1], a[2]);
 }
 
-/* What fstat says about fd: the console (a pipe when capturing), a
- * pipe, or a device. */
+/* What fstat says about fd: a file (unlinked ones too), a directory,
+ * the console (a pipe when capturing), a pipe, a device, /proc's. */
 static long
 stat_fd(uint64_t fd, uint64_t ubuf)
 {
@@ -238,16 +240,21 @@ stat_fd(uint64_t fd, uint64_t ubuf)
 	st.ino = 1 + d->obj;
 	switch (d->kind) {
 	case FD_FILE:
+		ramfs_stat(&proc.pool->files[d->obj % POSIX_NFILES], &st);
+		break;
 	case FD_DIR:
-		if (d->kind == FD_FILE)
-			strlcpy(path,
-				proc.pool->files[d->obj % POSIX_NFILES].name,
-				sizeof(path));
-		else
-			file_dir_path(d, path);
+		if (!file_dir_path(d, path)) {
+			ramfs_stat(&proc.pool->files[d->obj % POSIX_NFILES],
+				   &st);
+			break;
+		}
 		r = fs_stat(path, &st);
 		if (r < 0)
 			return r;
+		break;
+	case FD_PROC:
+	case FD_PROCDIR:
+		procfs_fstat(d, &st);
 		break;
 	case FD_CONSOLE:
 		st.mode = capturing() ? L_S_IFIFO | 0600 : L_S_IFCHR | 0620;
@@ -273,51 +280,80 @@ POSIX_SYS(fstat)
 	return stat_fd(a[0], a[1]);
 }
 
+#define AT_SYMLINK_NOFOLLOW 0x100
+
 /* newfstatat(dirfd, path, buf, flags): an fd with AT_EMPTY_PATH, or a
- * path of the ramfs. */
-POSIX_SYS(newfstatat)
+ * path (/proc's links as links with AT_SYMLINK_NOFOLLOW, unless the
+ * path ends in a slash). */
+static long
+do_stat(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
 {
 	char path[POSIX_PATH_MAX], abs[POSIX_PATH_MAX];
 	struct kstat st;
-	long r = copy_in_str(path, a[1], sizeof(path));
+	long r = copy_in_str(path, upath, sizeof(path));
 
 	if (r < 0)
 		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
-	if (r == 0 && (a[3] & L_AT_EMPTY_PATH))
-		return stat_fd(a[0], a[2]);
-	r = fs_resolve((int64_t)a[0], path, abs);
-	if (!r)
+	if (r == 0 && (flags & L_AT_EMPTY_PATH))
+		return stat_fd((uint64_t)dirfd, ubuf);
+	r = fs_resolve(dirfd, path, abs);
+	if (!r && procfs_path(abs))
+		r = procfs_stat(abs,
+				!(flags & AT_SYMLINK_NOFOLLOW) ||
+					path[strlen(path) - 1] == '/',
+				&st);
+	else if (!r)
 		r = fs_stat(abs, &st);
-	return r < 0 ? r : arch_stat_out(a[2], &st);
+	return r < 0 ? r : arch_stat_out(ubuf, &st);
 }
 
-/* readlink of path into the program's buf[0..size): only
- * /proc/self/exe exists. */
-static long
-do_readlink(uint64_t upath, uint64_t ubuf, uint64_t size)
+POSIX_SYS(newfstatat)
 {
-	static const char self_exe[] = "/proc/self/exe";
-	char path[sizeof(self_exe) + 1];
-	long r = copy_in_str(path, upath, sizeof(path));
-	uint64_t n = strlen(proc.exe);
+	return do_stat((int32_t)a[0], a[1], a[2], a[3]);
+}
 
-	if (r == -L_EFAULT)
+/* stat and lstat (x86_64 only). */
+POSIX_SYS(stat)
+{
+	return do_stat(L_AT_FDCWD, a[0], a[1], 0);
+}
+
+POSIX_SYS(lstat)
+{
+	return do_stat(L_AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW);
+}
+
+/* readlink of path (relative to dirfd) into the program's
+ * buf[0..size): /proc's links; anything else that exists is not a
+ * link (-EINVAL). */
+static long
+do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size)
+{
+	char abs[POSIX_PATH_MAX], target[POSIX_PATH_MAX];
+	struct kstat st;
+	long r = fs_path_in(dirfd, upath, abs);
+
+	if (r < 0)
 		return r;
-	if (r < 0 || strcmp(path, self_exe))
-		return -L_ENOENT;
+	if (procfs_path(abs))
+		r = procfs_readlink(abs, target);
+	else if (!(r = fs_stat(abs, &st)))
+		r = -L_EINVAL;
+	if (r < 0)
+		return r;
 	if ((int64_t)size <= 0)
 		return -L_EINVAL;
-	if (n > size)
-		n = size;
-	return copy_out(ubuf, proc.exe, n) < 0 ? -L_EFAULT : (long)n;
+	if ((uint64_t)r > size)
+		r = (long)size;
+	return copy_out(ubuf, target, (uint64_t)r) < 0 ? -L_EFAULT : r;
 }
 
 POSIX_SYS(readlink)
 {
-	return do_readlink(a[0], a[1], a[2]);
+	return do_readlink(L_AT_FDCWD, a[0], a[1], a[2]);
 }
 
 POSIX_SYS(readlinkat)
 {
-	return do_readlink(a[1], a[2], a[3]);
+	return do_readlink((int32_t)a[0], a[1], a[2], a[3]);
 }

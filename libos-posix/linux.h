@@ -19,6 +19,7 @@
 #define L_ECHILD 10
 #define L_EAGAIN 11
 #define L_ENOMEM 12
+#define L_EACCES 13
 #define L_EFAULT 14
 #define L_EEXIST 17
 #define L_ENODEV 19
@@ -63,6 +64,7 @@
 #define L_PROT_EXEC 0x4
 #define L_MAP_SHARED 0x01
 #define L_MAP_PRIVATE 0x02
+#define L_MAP_SHARED_VALIDATE 0x03
 #define L_MAP_TYPE 0x0f
 #define L_MAP_FIXED 0x10
 #define L_MAP_ANONYMOUS 0x20
@@ -123,7 +125,11 @@
 #define L_ECHO 0000010
 #define L_ECHOE 0000020
 #define L_ECHOK 0000040
+#define L_NOFLSH 0000200
+#define L_ECHOCTL 0001000
 #define L_VINTR 0
+#define L_VQUIT 1
+#define L_VSUSP 10
 #define L_VERASE 2
 #define L_VKILL 3
 #define L_VEOF 4
@@ -209,13 +215,49 @@ struct l_rlimit {
 #define L_CLOCK_MONOTONIC_COARSE 6
 #define L_CLOCK_BOOTTIME 7
 
-/* signals a fault turns into */
+/* signals (the numbers are the same on both arches) */
+#define L_NSIG 64
+#define L_SIGHUP 1
+#define L_SIGINT 2
+#define L_SIGQUIT 3
 #define L_SIGILL 4
-#define L_SIGKILL 9
-#define L_SIGCHLD 17
 #define L_SIGTRAP 5
+#define L_SIGABRT 6
 #define L_SIGBUS 7
 #define L_SIGFPE 8
+#define L_SIGKILL 9
+#define L_SIGUSR1 10
 #define L_SIGSEGV 11
+#define L_SIGUSR2 12
+#define L_SIGPIPE 13
+#define L_SIGALRM 14
+#define L_SIGTERM 15
+#define L_SIGCHLD 17
+#define L_SIGCONT 18
+#define L_SIGSTOP 19
+#define L_SIGTSTP 20
+#define L_SIGTTIN 21
+#define L_SIGTTOU 22
+#define L_SIGURG 23
+#define L_SIGXCPU 24
+#define L_SIGXFSZ 25
+#define L_SIGVTALRM 26
+#define L_SIGPROF 27
+#define L_SIGWINCH 28
+#define L_SIGIO 29
+#define L_SIGPWR 30
+#define L_SIGSYS 31
+#define L_SIGBIT(sig) (1ull << ((sig)-1))
+
+/* errors a signal gives a call it interrupts */
+#define L_EINTR 4
+#define L_ETIMEDOUT 110
+/* Inside the libOS only: the call was interrupted and is restarted if
+ * the handler has SA_RESTART (and always if no handler runs). */
+#define L_ERESTARTSYS 512
+
+/* wait status of a stopped or continued child */
+#define L_WSTOPPED_STATUS(sig) (((sig) << 8) | 0x7f)
+#define L_WCONTINUED_STATUS 0xffff
 
 #endif

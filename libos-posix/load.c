@@ -7,11 +7,13 @@
 #include <exo/arch/elf.h>
 #include <exo/string.h>
 
+#include <posix/direct.h>
+
 #include "posix.h"
 
 #define ET_DYN 3
 #define E_TYPE 16
-#define NAUX 20
+#define NAUX 21
 #define PHENT 56
 /* Stack bytes argv, envp and auxv can take (POSIX_STRINGS_MAX strings
  * of one byte each, and their pointers). */
@@ -29,7 +31,8 @@ linux_prot(unsigned perms)
 }
 
 /* Copy the file bytes of each segment in; the rest of its pages stays
- * zero (fresh frames are).  Regions are writable while this runs. */
+ * zero (fresh frames are), and code is made visible to instruction
+ * fetch.  Regions are writable while this runs. */
 static int
 copy_segments(const unsigned char *img, const struct exo_elf *e, uint64_t bias)
 {
@@ -43,6 +46,9 @@ copy_segments(const unsigned char *img, const struct exo_elf *e, uint64_t bias)
 			return r;
 		if (copy_out(s->va + bias, img + s->offset, s->filesz) < 0)
 			return -L_ENOMEM;
+		if (s->perms & EXO_PERM_X)
+			exo_sync_icache((const void *)(uintptr_t)(s->va + bias),
+					s->filesz);
 	}
 	return 0;
 }
@@ -161,6 +167,7 @@ fill_aux(uint64_t *aux, const struct image *im, uint64_t execfn,
 	AUX(AT_PLATFORM, platform);
 	AUX(AT_RANDOM, rnd);
 	AUX(AT_EXECFN, execfn);
+	AUX(AT_EXO_POSIX, (uint64_t)(uintptr_t)posix_direct_entry);
 	AUX(AT_NULL, 0);
 #undef AUX
 	return n;

@@ -8,15 +8,20 @@
 #include <exo/string.h>
 
 #include "posix.h"
-
-#define UPCALL_STACK (64 * 1024)
+#include "upcall.h"
 
 struct process proc;
 
-static char upcall_stack[UPCALL_STACK] __attribute__((aligned(16)));
+/* Upcalls start at its top, as do direct calls (arch/<arch>/direct.S). */
+char upcall_stack[POSIX_UPCALL_STACK] __attribute__((aligned(16)));
 
-/* A fault demand paging cannot resolve ends the process as Linux's
- * signal would. */
+_Static_assert(sizeof(struct exo_upcall_frame) == POSIX_FRAME_SIZE &&
+		       offsetof(struct exo_upcall_frame, regs) ==
+			       POSIX_FRAME_REGS,
+	       "upcall.h describes the frame");
+
+/* A fault demand paging cannot resolve raises the signal Linux would:
+ * its handler runs, or the process ends. */
 static void
 fault(struct exo_upcall_frame *f)
 {
@@ -29,12 +34,11 @@ fault(struct exo_upcall_frame *f)
 			? sig[f->fault]
 			: L_SIGSEGV;
 
-	if (f->fault == EXO_FAULT_PAGE && vm_fault(f->addr, f->flags))
+	if (f->fault == EXO_FAULT_PAGE && vm_fault(f->addr, f->flags)) {
+		signal_after_fault(f);
 		return;
-	posix_log("posix: pid %u: signal %d (fault %lu at 0x%lx, pc 0x%lx)\n",
-		  proc.pid, s, (unsigned long)f->fault, (unsigned long)f->addr,
-		  (unsigned long)EXO_REGS_PC(&f->regs));
-	posix_exit(s);
+	}
+	signal_fault(f, s, f->fault == EXO_FAULT_PAGE && posix_pte(f->addr));
 }
 
 static void
@@ -112,6 +116,7 @@ static void __attribute__((noreturn)) first_process(void)
 		posix_log("posix: pid 1: no file %s\n", proc.exe);
 		posix_exit(127 << 8);
 	}
+	procfs_first(&args);
 	posix_exec(ramfs_data(f), f->size, &args);
 }
 

@@ -1,6 +1,7 @@
 /*
- * brk, mmap, munmap, mprotect: anonymous private memory, on the regions
- * of vm.c.  Pages get frames when first touched.
+ * brk, mmap, munmap, mprotect: private memory, anonymous or a copy of a
+ * ramfs file, on the regions of vm.c.  Anonymous pages get frames when
+ * first touched.
  */
 #include "posix.h"
 
@@ -45,20 +46,107 @@ place(uint64_t hint, uint64_t len, uint64_t flags)
 	return vm_find_free(len);
 }
 
-/* mmap(addr, len, prot, flags, fd, off): anonymous, private. */
+/* The ramfs file a private file mapping of fd at off copies: it, or
+ * NULL and *err (-EBADF, -ENODEV, -EACCES, -EINVAL). */
+static const struct posix_rfile *
+map_file(uint64_t fd, uint64_t off, long *err)
+{
+	const struct posix_ofd *d = fd_get(fd);
+
+	*err = -L_EBADF;
+	if (!d)
+		return NULL;
+	*err = -L_ENODEV;
+	if (d->kind != FD_FILE)
+		return NULL;
+	*err = -L_EACCES;
+	if ((d->flags & L_O_ACCMODE) == L_O_WRONLY)
+		return NULL;
+	*err = -L_EINVAL;
+	if (off & (PAGE - 1))
+		return NULL;
+	return &proc.pool->files[d->obj % POSIX_NFILES];
+}
+
+/* Fill the new mapping [at, at + len) with file f's bytes from off (the
+ * rest of the last page stays zero), then give it prot. */
+static int
+map_fill(uint64_t at, uint64_t len, const struct posix_rfile *f, uint64_t off,
+	 unsigned prot)
+{
+	uint64_t n = off < f->size ? f->size - off : 0;
+	const char *data = n ? ramfs_data(f) : NULL;
+	int r = vm_protect(at, at + len, L_PROT_READ | L_PROT_WRITE);
+
+	if (n > len)
+		n = len;
+	if (!r && n && (!data || copy_out(at, data + off, n) < 0))
+		r = -L_ENOMEM;
+	if (!r && n && (prot & L_PROT_EXEC))
+		exo_sync_icache((const void *)(uintptr_t)at, n);
+	if (!r)
+		r = vm_protect(at, at + len, prot);
+	if (r)
+		vm_unmap(at, at + len);
+	return r;
+}
+
+/* mmap of shared memory: anonymous only (the ramfs keeps no pages a
+ * file mapping could share: -ENODEV). */
+static long
+map_shared(uint64_t hint, uint64_t len, uint64_t prot, uint64_t flags,
+	   uint64_t fd)
+{
+	uint64_t at, off;
+	long shm;
+	int r;
+
+	if (!(flags & L_MAP_ANONYMOUS))
+		return fd_get(fd) ? -L_ENODEV : -L_EBADF;
+	at = place(hint, len, flags);
+	if (!at)
+		return -L_ENOMEM;
+	if ((flags & L_MAP_FIXED_NOREPLACE) && !(flags & L_MAP_FIXED) &&
+	    vm_any(at, at + len))
+		return -L_EEXIST;
+	r = vm_unmap(at, at + len);
+	if (r < 0)
+		return r;
+	shm = shm_create(len / PAGE, &off);
+	if (shm < 0)
+		return shm;
+	r = vm_map_shared(at, at + len, (unsigned)prot, (int)shm, off);
+	if (r < 0) {
+		vm_unmap(at, at + len); /* and lets go of the run */
+		return r;
+	}
+	return (long)at;
+}
+
+/*
+ * mmap(addr, len, prot, flags, fd, off): private mappings, anonymous or
+ * of a ramfs file, and shared anonymous ones.  A file's bytes are copied in at once: a private
+ * mapping never sees later writes to the file, which POSIX allows, and
+ * the ramfs has no page cache to share frames from.
+ */
 POSIX_SYS(mmap)
 {
 	uint64_t len = page_up(a[1]), prot = a[2], flags = a[3], at;
+	const struct posix_rfile *file = NULL;
+	long err;
 	int r;
 
 	if (!a[1] || !len || (prot & ~(uint64_t)PROT_ALL) ||
 	    (a[0] & (PAGE - 1) &&
 	     flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)))
 		return -L_EINVAL;
+	if ((flags & L_MAP_TYPE) == L_MAP_SHARED ||
+	    (flags & L_MAP_TYPE) == L_MAP_SHARED_VALIDATE)
+		return map_shared(a[0], len, prot, flags, a[4]);
 	if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE)
-		return -L_EINVAL; /* shared memory comes with fork */
-	if (!(flags & L_MAP_ANONYMOUS))
-		return fd_get(a[4]) ? -L_ENODEV : -L_EBADF;
+		return -L_EINVAL;
+	if (!(flags & L_MAP_ANONYMOUS) && !(file = map_file(a[4], a[5], &err)))
+		return err;
 	at = place(a[0], len, flags);
 	if (!at)
 		return -L_ENOMEM;
@@ -66,7 +154,9 @@ POSIX_SYS(mmap)
 	    vm_any(at, at + len))
 		return -L_EEXIST;
 	r = vm_unmap(at, at + len);
-	if (!r)
+	if (!r && file)
+		r = map_fill(at, len, file, a[5], (unsigned)prot);
+	else if (!r)
 		r = vm_protect(at, at + len, (unsigned)prot);
 	return r < 0 ? r : (long)at;
 }

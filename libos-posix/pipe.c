@@ -2,15 +2,13 @@
  * Pipes: rings in the instance's pool (posix/launch.h), which every
  * process maps, with counts of readers and writers so a reader sees the
  * end of the data once every writer closed and a writer gets EPIPE once
- * no reader is left.  A blocked reader or writer sleeps in short
- * exo_wait naps and looks again: processes of an instance cannot notify
- * each other yet (README.md says what that costs).
+ * no reader is left.  A blocked reader or writer waits in posix_block
+ * (wait.c); a signal with a handler interrupts it.
  */
 #include <exo/string.h>
 
 #include "posix.h"
 
-#define PIPE_NAP_NS 1000000ull /* 1 ms */
 #define PIPE_CHUNK 512
 
 static struct posix_pipe *
@@ -38,6 +36,7 @@ pipe_ref(uint32_t p, bool writer, int delta)
 		pp->writers += (uint32_t)delta;
 	else
 		pp->readers += (uint32_t)delta;
+	posix_wake_set(pp->waiters);
 	pool_unlock();
 }
 
@@ -65,6 +64,7 @@ pipe_new(void)
 		}
 		pp->readers = pp->writers = 1;
 		pp->head = pp->tail = 0;
+		memset(pp->waiters, 0, sizeof(pp->waiters));
 		r = i;
 		break;
 	}
@@ -115,16 +115,23 @@ pipe_read(uint32_t p, uint64_t ubuf, uint64_t n, bool nonblock)
 	if (!vm_user_ok(ubuf, n, L_PROT_WRITE))
 		return -L_EFAULT;
 	for (;;) {
+		uint32_t seq = posix_wake_seq();
+
 		pool_lock();
 		got = take(pp, r, chunk,
 			   n < PIPE_CHUNK ? (uint32_t)n : PIPE_CHUNK);
 		writers = pp->writers > 0;
+		if (got)
+			posix_wake_set(pp->waiters);
+		else if (writers && !nonblock)
+			posix_wait_on(pp->waiters);
 		pool_unlock();
 		if (got || !writers)
 			break;
 		if (nonblock)
 			return -L_EAGAIN;
-		exo_wait(0, PIPE_NAP_NS);
+		if (posix_block(seq, UINT64_MAX, 0) == -L_ERESTARTSYS)
+			return -L_ERESTARTSYS;
 	}
 	memcpy((void *)(uintptr_t)ubuf, chunk, got);
 	return got;
@@ -151,16 +158,25 @@ pipe_write(uint32_t p, uint64_t ubuf, uint64_t n, bool nonblock)
 		if (copy_in(chunk, ubuf + (uint64_t)done, k) < 0)
 			return done ? done : -L_EFAULT;
 		for (;;) {
+			uint32_t seq = posix_wake_seq();
+
 			pool_lock();
 			readers = pp->readers > 0;
 			if (readers)
 				put_n = put(pp, r, chunk, k);
+			if (put_n)
+				posix_wake_set(pp->waiters);
+			else if (readers && !nonblock)
+				posix_wait_on(pp->waiters);
 			pool_unlock();
-			if (!readers)
+			if (!readers) {
+				signal_raise(L_SIGPIPE);
 				return done ? done : -L_EPIPE;
+			}
 			if (put_n || nonblock)
 				break;
-			exo_wait(0, PIPE_NAP_NS);
+			if (posix_block(seq, UINT64_MAX, 0) == -L_ERESTARTSYS)
+				return done ? done : -L_ERESTARTSYS;
 		}
 		if (!put_n)
 			return done ? done : -L_EAGAIN;
@@ -233,6 +249,8 @@ pipe_poll(uint32_t p, bool writer)
 		if (!pp->writers)
 			ev |= L_POLLHUP;
 	}
+	/* A poll that waits hears of the pipe's next change. */
+	posix_wait_on(pp->waiters);
 	pool_unlock();
 	return ev;
 }

@@ -1,15 +1,26 @@
 /*
  * poll, ppoll, select and pselect6 over the console's terminal, pipes
- * and files.  Nothing notifies a waiting process of input yet, so a poll
- * that finds nothing ready naps in exo_wait and looks again until its
- * timeout.
+ * and files.  A poll that finds nothing ready waits in posix_block
+ * (wait.c) and looks again, until its timeout or a signal's handler
+ * (-EINTR: poll is never restarted, as on Linux once a handler ran).
  */
 #include <exo/string.h>
 
 #include "posix.h"
 
-#define POLL_NAP_NS 2000000ull /* 2 ms */
 #define POLL_MAX POSIX_NFD
+
+/* Wait for something to change: 0 (look again), 1 (the timeout
+ * passed) or -EINTR. */
+static long
+wait_more(uint32_t seq, int64_t timeout_ns, uint64_t deadline)
+{
+	long r = posix_block(seq, timeout_ns < 0 ? UINT64_MAX : deadline, 0);
+
+	if (r == -L_ETIMEDOUT)
+		return 1;
+	return r == -L_ERESTARTSYS ? -L_EINTR : 0;
+}
 
 /* What is ready on fd now, of events (and the errors poll always
  * reports). */
@@ -48,26 +59,24 @@ do_poll(uint64_t ufds, uint64_t nfds, int64_t timeout_ns)
 {
 	struct l_pollfd fds[POLL_MAX];
 	uint64_t deadline = (uint64_t)exo_clock_ns() + (uint64_t)timeout_ns;
-	long n;
+	long n, r;
 
 	if (nfds > POLL_MAX)
 		return -L_EINVAL;
 	if (copy_in(fds, ufds, nfds * sizeof(fds[0])) < 0)
 		return -L_EFAULT;
 	for (;;) {
-		uint64_t now;
+		uint32_t seq = posix_wake_seq();
 
 		n = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
 			fds[i].revents = ready(fds[i].fd, fds[i].events);
 			n += fds[i].revents != 0;
 		}
-		now = (uint64_t)exo_clock_ns();
-		if (n || (timeout_ns >= 0 && now >= deadline))
+		if (n || (r = wait_more(seq, timeout_ns, deadline)) > 0)
 			break;
-		exo_wait(0, timeout_ns < 0 || deadline - now > POLL_NAP_NS
-				    ? POLL_NAP_NS
-				    : deadline - now);
+		if (r < 0)
+			return r;
 	}
 	if (copy_out(ufds, fds, nfds * sizeof(fds[0])) < 0)
 		return -L_EFAULT;
@@ -82,19 +91,23 @@ POSIX_SYS(poll)
 	return do_poll(a[0], a[1], ms < 0 ? -1 : (int64_t)ms * 1000000);
 }
 
-/* ppoll(fds, nfds, timeout or NULL, sigmask, size): the mask is
- * ignored, as no signal is delivered yet. */
+/* ppoll(fds, nfds, timeout or NULL, sigmask, size): the mask is in
+ * force while it waits. */
 POSIX_SYS(ppoll)
 {
 	struct l_timespec ts;
+	int64_t ns = -1;
+	long r;
 
-	if (!a[2])
-		return do_poll(a[0], a[1], -1);
-	if (copy_in(&ts, a[2], sizeof(ts)) < 0)
-		return -L_EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -L_EINVAL;
-	return do_poll(a[0], a[1], ts.tv_sec * 1000000000 + ts.tv_nsec);
+	if (a[2]) {
+		if (copy_in(&ts, a[2], sizeof(ts)) < 0)
+			return -L_EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -L_EINVAL;
+		ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	r = signal_wait_mask(a[3], a[4]);
+	return r < 0 ? r : do_poll(a[0], a[1], ns);
 }
 
 /* The three fd_sets of select: read, write, except. */
@@ -145,7 +158,7 @@ do_select(uint64_t nfds, const uint64_t u[3], int64_t timeout_ns)
 	struct fdsets in = { 0 }, out;
 	uint64_t deadline = (uint64_t)exo_clock_ns() + (uint64_t)timeout_ns;
 	uint64_t bytes = (nfds + 63) / 64 * 8;
-	long n;
+	long n, r;
 
 	if (nfds > L_FD_SETSIZE)
 		return -L_EINVAL;
@@ -153,15 +166,13 @@ do_select(uint64_t nfds, const uint64_t u[3], int64_t timeout_ns)
 		if (u[i] && copy_in(in.bits[i], u[i], bytes) < 0)
 			return -L_EFAULT;
 	for (;;) {
-		uint64_t now;
+		uint32_t seq = posix_wake_seq();
 
 		n = select_once(&in, nfds, &out);
-		now = (uint64_t)exo_clock_ns();
-		if (n || (timeout_ns >= 0 && now >= deadline))
+		if (n || (r = wait_more(seq, timeout_ns, deadline)) > 0)
 			break;
-		exo_wait(0, timeout_ns < 0 || deadline - now > POLL_NAP_NS
-				    ? POLL_NAP_NS
-				    : deadline - now);
+		if (r < 0)
+			return r;
 	}
 	for (int i = 0; n >= 0 && i < 3; i++)
 		if (u[i] && copy_out(u[i], out.bits[i], bytes) < 0)
@@ -184,17 +195,24 @@ POSIX_SYS(select)
 			 tv.tv_sec * 1000000000 + tv.tv_usec * 1000);
 }
 
-/* pselect6(nfds, readfds, writefds, exceptfds, timespec or NULL, mask):
- * the mask is ignored, as no signal is delivered yet. */
+/* pselect6(nfds, readfds, writefds, exceptfds, timespec or NULL,
+ * {sigmask, size} or NULL): the mask is in force while it waits. */
 POSIX_SYS(pselect6)
 {
 	struct l_timespec ts;
+	uint64_t m[2] = { 0, 8 };
+	int64_t ns = -1;
+	long r;
 
-	if (!a[4])
-		return do_select(a[0], &a[1], -1);
-	if (copy_in(&ts, a[4], sizeof(ts)) < 0)
+	if (a[4]) {
+		if (copy_in(&ts, a[4], sizeof(ts)) < 0)
+			return -L_EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -L_EINVAL;
+		ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	if (a[5] && copy_in(m, a[5], sizeof(m)) < 0)
 		return -L_EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -L_EINVAL;
-	return do_select(a[0], &a[1], ts.tv_sec * 1000000000 + ts.tv_nsec);
+	r = signal_wait_mask(m[0], m[1]);
+	return r < 0 ? r : do_select(a[0], &a[1], ns);
 }

@@ -45,6 +45,10 @@ enum fd_kind {
 	FD_FILE, /* obj: the ramfs file; off: the position */
 	FD_DIR,	 /* obj, dirlen: the directory is the first dirlen bytes
 		    of that file's path ("/" if 0); off: getdents' cursor */
+	/* obj: the pid, dirlen: which file (procfs.c); off: the position */
+	FD_PROC,
+	/* obj: the pid, or 0 for /proc; off: getdents' cursor */
+	FD_PROCDIR,
 };
 
 /* A descriptor: it names an open file description, a struct posix_ofd
@@ -66,6 +70,8 @@ struct process {
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	char comm[16]; /* the thread's name (prctl PR_SET_NAME) */
+	/* inherited by fork (a copy of the bss) and kept by execve */
+	uint32_t umask;
 	struct fd_slot fds[POSIX_NFD];
 	struct l_rlimit rlim[L_RLIM_NLIMITS];
 };
@@ -143,16 +149,27 @@ void fd_close_all(void);
 /* The device a normalised path names: its kind (FD_*) and rdev, or
  * false. */
 bool dev_find(const char *abs, uint8_t *kind, uint64_t *rdev);
-/* A directory descriptor's path into out[POSIX_PATH_MAX]. */
-void file_dir_path(const struct posix_ofd *d, char *out);
+/* A directory descriptor's path into out[POSIX_PATH_MAX]: false if
+ * the directory was removed. */
+bool file_dir_path(const struct posix_ofd *d, char *out);
 long file_read(struct posix_ofd *d, uint64_t ubuf, uint64_t n);
+/* Append one linux_dirent64 (type DT_*) at buf[*at]; false if it does
+ * not fit. */
+bool put_dirent(char *buf, uint64_t size, uint64_t *at, uint64_t ino,
+		uint64_t next, const char *name, uint8_t type);
 long file_lseek(struct posix_ofd *d, int64_t off, uint64_t whence);
 
 /* --- ramfs.c: files the processes create ---------------------------------- */
 
-/* A new empty file at the normalised path abs (its directory must
- * exist): its index, or -ENOENT, -EEXIST, -ENOSPC, -ENAMETOOLONG. */
+/* A new entry (a file with a page of room, or a directory) at the
+ * normalised path abs, whose directory must exist: its index, or
+ * -ENOENT, -ENOTDIR, -EEXIST, -ENOSPC, -ENAMETOOLONG. */
+long ramfs_add(const char *abs, uint32_t mode);
+/* A new empty file, mode less the umask: as ramfs_add. */
 long ramfs_create(const char *abs, uint64_t mode);
+/* The explicit entry of the directory abs, made if it was only implied
+ * by the paths below it: its index, or -ENOTDIR, -ENOSPC. */
+long ramfs_dir_entry(const char *abs);
 void ramfs_truncate(struct posix_rfile *f);
 /* Write the program's [ubuf, ubuf + n) into a created file at d's
  * position: bytes written, or an error. */
@@ -173,6 +190,9 @@ long tty_read(uint64_t ubuf, uint64_t n, bool nonblock);
 /* Would a read of the terminal return now? */
 bool tty_readable(void);
 long tty_ioctl(uint64_t cmd, uint64_t uarg);
+/* A waiter takes typed input while the terminal makes signals of
+ * it, so ^C and ^Z act while nobody reads. */
+void tty_pull_foreground(void);
 
 /* --- pipe.c: poll ------------------------------------------------------- */
 
@@ -213,6 +233,25 @@ void vm_forget_drops(void);
 /* Copy the page at va (mapped here) into frame pa through the scratch
  * window: 0 or an error of exo_map. */
 int vm_copy_page(uint64_t pa, uint64_t va);
+
+/* A shared region [start, end) (shm.c's run shm at pool offset off),
+ * its pages mapped and zeroed: 0 or -ENOMEM. */
+int vm_map_shared(uint64_t start, uint64_t end, unsigned prot, int shm,
+		  uint64_t off);
+/* Is va in a shared region?  Which runs do the regions use (bits)? */
+bool vm_shared(uint64_t va);
+uint64_t vm_shm_held(void);
+
+/* --- shm.c: runs of the pool's pages for shared memory ----------------- */
+
+/* A run of pages pages for a new mapping, held by us: its index and
+ * pool offset, or -ENOMEM. */
+long shm_create(uint64_t pages, uint64_t *off);
+/* Fork: the child holds what we hold (hold), or the fork failed. */
+void shm_fork(bool hold);
+/* Let go of the runs our regions no longer use; at exit, of all. */
+void shm_sync(void);
+void shm_exit(void);
 
 /* Copies to and from the program: 0 or -L_EFAULT. */
 long copy_in(void *dst, uint64_t src, uint64_t len);
@@ -303,6 +342,15 @@ POSIX_SYS(wait4);
 POSIX_SYS(sched_yield);
 POSIX_SYS(rt_sigaction);
 POSIX_SYS(rt_sigprocmask);
+POSIX_SYS(rt_sigpending);
+POSIX_SYS(rt_sigsuspend);
+POSIX_SYS(rt_sigreturn);
+POSIX_SYS(sigaltstack);
+POSIX_SYS(pause);
+POSIX_SYS(kill);
+POSIX_SYS(tkill);
+POSIX_SYS(tgkill);
+POSIX_SYS(futex);
 POSIX_SYS(getcwd);
 POSIX_SYS(poll);
 POSIX_SYS(select);
@@ -317,11 +365,107 @@ POSIX_SYS(getpgrp);
 POSIX_SYS(setsid);
 POSIX_SYS(getsid);
 POSIX_SYS(chdir);
+POSIX_SYS(mkdir);
+POSIX_SYS(mkdirat);
+POSIX_SYS(rmdir);
+POSIX_SYS(unlink);
+POSIX_SYS(unlinkat);
+POSIX_SYS(rename);
+POSIX_SYS(renameat);
+POSIX_SYS(renameat2);
+POSIX_SYS(umask);
+POSIX_SYS(access);
+POSIX_SYS(faccessat);
+POSIX_SYS(faccessat2);
+POSIX_SYS(stat);
+POSIX_SYS(lstat);
+POSIX_SYS(chmod);
+POSIX_SYS(fchmod);
+POSIX_SYS(fchmodat);
+POSIX_SYS(chown);
+POSIX_SYS(lchown);
+POSIX_SYS(fchown);
+POSIX_SYS(fchownat);
+
+/* --- wait.c: blocking and waking ------------------------------------------ */
+
+/* The wake count to read before looking at what one waits for. */
+uint32_t posix_wake_seq(void);
+/* Wake the process at p from its wait (it looks again). */
+void posix_wake(struct posix_procent *p);
+/* Wake every process of set (slots of the process table), emptying it;
+ * posix_wait_on puts oneself in set before a wait (pool locked). */
+void posix_wake_set(uint64_t set[POSIX_NPROC / 64]);
+void posix_wait_on(uint64_t set[POSIX_NPROC / 64]);
+/* Wait for a wake after seq, the clock to reach deadline or a
+ * notification in mask; a default action of a pending signal is taken
+ * here.  0 (look again), -ETIMEDOUT, or -ERESTARTSYS (a handler is to
+ * run: the call gives up).  The pool must not be locked. */
+long posix_block(uint32_t seq, uint64_t deadline, uint64_t mask);
+/* posix_block without looking at signals. */
+void posix_nap(uint32_t seq, uint64_t deadline, uint64_t mask);
 
 /* --- signal.c ------------------------------------------------------------ */
 
+/* Send sig to the process at p / oneself / the running processes of
+ * group pgid / the parent of p (SIGCHLD).  Any pool lock state. */
+void signal_send(struct posix_procent *p, int sig);
+void signal_raise(int sig);
+void signal_group(uint32_t pgid, int sig);
+void signal_parent(struct posix_procent *p);
+/* Take the default actions of pending signals; true if one is left
+ * whose handler must run (a wait then gives up). */
+bool signal_interrupts(void);
+/* The way out of system call nr (first argument a0) that returned r:
+ * restart or -EINTR for -ERESTARTSYS, pending signals acted on. */
+void signal_syscall_exit(struct exo_upcall_frame *f, long r, uint64_t nr,
+			 uint64_t a0);
+/* After a resolved page fault: pending signals acted on. */
+void signal_after_fault(struct exo_upcall_frame *f);
+/* A fault nothing resolves raises sig (mapped: the page is there but
+ * the access is not allowed): its handler, or the end. */
+void signal_fault(struct exo_upcall_frame *f, int sig, bool mapped);
+/* ppoll, pselect6: the program's sigset at umask (size bytes; none if
+ * 0) is the mask until the call returns.  0, -EINVAL or -EFAULT. */
+long signal_wait_mask(uint64_t umask, uint64_t size);
 /* execve: handlers back to the default (ignored signals stay so). */
 void signal_exec(void);
+
+/* stack_t */
+struct l_stack {
+	uint64_t sp;
+	int32_t flags;
+	int32_t pad;
+	uint64_t size;
+};
+
+/* A handler to start: what arch_signal_frame lays out. */
+struct sigdelivery {
+	int sig;
+	int32_t code;	   /* si_code */
+	uint64_t addr;	   /* si_addr of a fault */
+	uint64_t handler;  /* where it starts */
+	uint64_t restorer; /* where it returns to (0: the libOS's own) */
+	uint64_t mask;	   /* the mask rt_sigreturn puts back */
+	uint64_t sp;	   /* the frame goes below this */
+	struct l_stack stack;
+};
+
+/* arch/<arch>/signal.c: write d's frame below d->sp as Linux does and
+ * point f's registers at the handler: false if the stack is bad. */
+bool arch_signal_frame(struct exo_upcall_frame *f, const struct sigdelivery *d);
+/* rt_sigreturn: f's registers and *mask from the frame at the stack
+ * pointer, the FP/SIMD registers loaded: 0 or -EFAULT. */
+long arch_sigreturn(struct exo_upcall_frame *f, uint64_t *mask);
+/* Make f make system call nr (first argument a0) again: by its
+ * instruction, or, for a direct call, by the entry again. */
+void arch_restart(struct exo_upcall_frame *f, uint64_t nr, uint64_t a0);
+/* The direct-call entry (arch/<arch>/direct.S, include/posix/direct.h),
+ * whose frames say so in arg[0]. */
+void posix_direct_entry(void);
+#define POSIX_DIRECT_MARK 1
+/* The result register. */
+long arch_ret(const struct exo_regs *r);
 
 /* --- arch/<arch>/arch.c -------------------------------------------------- */
 
@@ -349,11 +493,63 @@ long arch_stat_out(uint64_t buf, const struct kstat *st);
  * AT_FDCWD) into out[POSIX_PATH_MAX]: 0, -ENOENT (empty), -EBADF,
  * -ENAMETOOLONG. */
 long fs_resolve(int64_t dirfd, const char *path, char *out);
-/* What stat says of the normalised path abs: 0 or -ENOENT. */
+/* What stat says of the normalised path abs (links followed): 0 or
+ * -ENOENT, -ENOTDIR. */
 long fs_stat(const char *abs, struct kstat *st);
-/* Is the normalised path abs a directory of the ramfs?  The index of a
- * file below it goes in *file (any file for the root). */
+/* What stat says of ramfs entry f. */
+void ramfs_stat(const struct posix_rfile *f, struct kstat *st);
+/* Is the normalised path abs a directory of the ramfs?  Its entry (if
+ * mkdir made it or it was opened), else a file below it, goes in *file
+ * (any file for the root). */
 bool fs_is_dir(const char *abs, uint32_t *file);
+/* Why abs is not there: -ENOTDIR if a directory on its way is a file,
+ * else -ENOENT. */
+long fs_missing(const char *abs);
+/* A path argument of the program into path[POSIX_PATH_MAX], resolved
+ * against dirfd into abs[POSIX_PATH_MAX]: 0 or -EFAULT, -ENAMETOOLONG,
+ * -ENOENT, -EBADF, -ENOTDIR. */
+long fs_path_in(int64_t dirfd, uint64_t upath, char *abs);
+
+/* --- dir.c: names in the ramfs: mkdir, unlink, rename, access ------------ */
+
+#define L_EACCES 13
+#define L_EBUSY 16
+#define L_EXDEV 18
+#define L_ENOTEMPTY 39
+#define L_S_IFMT 0170000
+#define L_S_IFLNK 0120000
+#define L_DT_LNK 10
+
+/* Is f a directory made by mkdir? */
+bool ramfs_is_dir(const struct posix_rfile *f);
+/* Does an open file description name ramfs entry i? */
+bool ramfs_in_use(uint32_t i);
+
+/* --- procfs.c: /proc ---------------------------------------------------- */
+
+/* Is the normalised path abs under /proc? */
+bool procfs_path(const char *abs);
+/* Open a /proc path into d: 0 or -ENOENT, -EACCES, -EISDIR, -ENOTDIR. */
+long procfs_open(const char *abs, uint64_t flags, struct posix_ofd *d);
+/* What stat says of a /proc path: 0 or -ENOENT. */
+long procfs_stat(const char *abs, bool follow, struct kstat *st);
+/* readlink of a /proc path into out[POSIX_PATH_MAX]: its length, or
+ * -ENOENT, -EINVAL (not a link). */
+long procfs_readlink(const char *abs, char *out);
+long procfs_read(struct posix_ofd *d, uint64_t ubuf, uint64_t n);
+long procfs_getdents(struct posix_ofd *d, uint64_t ubuf, uint64_t size);
+/* What fstat says of a /proc descriptor. */
+void procfs_fstat(const struct posix_ofd *d, struct kstat *st);
+/* A /proc directory descriptor's path into out[POSIX_PATH_MAX]. */
+void procfs_dir_path(const struct posix_ofd *d, char *out);
+/* Record what /proc/<pid> shows: at process 1's start (which also sets
+ * the umask), at execve, and in a forked child's new entry. */
+void procfs_first(const struct exec_args *args);
+void procfs_exec(const struct exec_args *args);
+void procfs_fork(struct posix_procent *child,
+		 const struct posix_procent *parent);
+/* prctl(PR_SET_NAME) changed proc.comm. */
+void procfs_comm(void);
 
 /* The FP/SIMD registers, saved at fork and loaded in the child. */
 #define ARCH_FP_BYTES 528

@@ -16,8 +16,9 @@ POSIX_HELLO_INITRD := $(BUILD)/images/posix-hello.cpio
 POSIX_LIBOS_BASE := 0x7f7000000000
 
 POSIX_SRCS := $(addprefix libos-posix/,main.c pool.c proc.c fork.c vm.c \
-	signal.c fs.c mem.c load.c syscall.c io.c fd.c pipe.c file.c ramfs.c pte.c tty.c poll.c pgrp.c \
-	arch/$(ARCH)/arch.c)
+	signal.c fs.c mem.c load.c syscall.c io.c fd.c pipe.c file.c ramfs.c dir.c procfs.c pte.c tty.c poll.c pgrp.c \
+	wait.c shm.c futex.c arch/$(ARCH)/arch.c arch/$(ARCH)/signal.c \
+	arch/$(ARCH)/direct.S)
 
 # Linked far above 2 GiB, so position-independent code (x86_64's small
 # code model cannot address it otherwise); general registers only, so an
@@ -39,6 +40,11 @@ $(POSIX_BUILD)/%.o: %.c | $(GEN_HDRS)
 	$(call msg,UCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
+
+$(POSIX_BUILD)/%.o: %.S | $(GEN_HDRS)
+	$(call msg,UAS,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(POSIX_ASFLAGS) -Ilibos-posix -c $< -o $@
 
 $(POSIX_BUILD)/libexo/%.o: %.S | $(GEN_HDRS)
 	$(call msg,UAS,$@)
@@ -89,13 +95,19 @@ POSIX_PIE_CC := aarch64-linux-gnu-gcc -static-pie
 endif
 POSIX_TEST_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 POSIX_TESTS := hello args mem tls status segv errors fork forkloop orphan \
-	fds pipe files pgrp poll
+	fds pipe files pgrp poll signal mmap direct shm dirs procfs
 
 $(addprefix $(POSIX_HELLO_DIR)/,$(POSIX_TESTS)): $(POSIX_HELLO_DIR)/%: \
 		tests/posix/%.c tests/posix/check.h libos-posix/posix.mk
 	$(call msg,LINUXCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(POSIX_TEST_CC) $(POSIX_TEST_CFLAGS) -o $@ $<
+
+# direct calls the libOS through its public header and reads the env's
+# info page.
+$(POSIX_HELLO_DIR)/direct: POSIX_TEST_CFLAGS += -Ilibos-posix/include \
+	-Ibindings/include -Ibindings/arch/$(ARCH)/include
+$(POSIX_HELLO_DIR)/direct: libos-posix/include/posix/direct.h
 
 $(POSIX_HELLO_DIR)/pie: tests/posix/pie.c libos-posix/posix.mk
 	$(call msg,LINUXCC,$@)
@@ -122,3 +134,4 @@ $(eval $(call initrd_rule,$(POSIX_HELLO_INITRD),$(POSIX_HELLO_DIR),\
 # `make test` boots every image in $(BUILD)/images/.
 image-initrds: $(POSIX_HELLO_INITRD)
 include images/posix-shell/posix-shell.mk
+include images/posix-bench/posix-bench.mk

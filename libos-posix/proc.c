@@ -71,19 +71,46 @@ check_dead(struct posix_procent *p)
 	}
 }
 
-/* Does child p match wait4's pid argument?  Process groups come with job
- * control: 0 and < -1 mean any child until then. */
+#define L_WUNTRACED 2
+#define L_WCONTINUED 8
+
+/* Does child p match wait4's pid argument: one pid, any child (-1),
+ * our group (0) or group -pid? */
 static bool
 wait_match(const struct posix_procent *p, int64_t pid)
 {
-	return p->ppid == proc.pid && p->state != POSIX_PROC_FREE &&
-	       (pid <= 0 || p->pid == (uint64_t)pid);
+	if (p->ppid != proc.pid || p->state == POSIX_PROC_FREE)
+		return false;
+	if (pid > 0)
+		return p->pid == (uint64_t)pid;
+	if (pid == 0)
+		return p->pgid == proc.pool->procs[proc.slot].pgid;
+	return pid == -1 || p->pgid == (uint64_t)-pid;
 }
 
-/* Reap a matching zombie child: its pid and status, 0 if none is one
- * yet, -ECHILD if there is no matching child at all. */
+/* A stop or continue of running child p that options ask for and its
+ * parent has not seen: its wait status, or 0 (pool locked). */
+static int32_t
+job_report(struct posix_procent *p, uint64_t options)
+{
+	if (p->state != POSIX_PROC_RUNNING || !p->jobreport)
+		return 0;
+	if (p->jobstate == POSIX_JOB_STOPPED && (options & L_WUNTRACED)) {
+		p->jobreport = 0;
+		return L_WSTOPPED_STATUS(p->stopsig);
+	}
+	if (p->jobstate == POSIX_JOB_CONTINUED && (options & L_WCONTINUED)) {
+		p->jobreport = 0;
+		return L_WCONTINUED_STATUS;
+	}
+	return 0;
+}
+
+/* Reap a matching zombie child (or report a stop or continue options
+ * ask for): its pid and status, 0 if none is one yet, -ECHILD if there
+ * is no matching child at all. */
 static long
-reap(int64_t pid, int32_t *status)
+reap(int64_t pid, uint64_t options, int32_t *status)
 {
 	long r = -L_ECHILD;
 
@@ -95,6 +122,10 @@ reap(int64_t pid, int32_t *status)
 			continue;
 		check_dead(p);
 		r = 0;
+		if ((*status = job_report(p, options))) {
+			r = p->pid;
+			break;
+		}
 		if (p->state == POSIX_PROC_ZOMBIE) {
 			*status = p->status;
 			r = p->pid;
@@ -115,8 +146,16 @@ POSIX_SYS(wait4)
 
 	if (a[2] & ~(uint64_t)0xe000000f) /* WNOHANG.. and __W* flags */
 		return -L_EINVAL;
-	while (!(r = reap((int32_t)a[0], &status)) && !(a[2] & L_WNOHANG))
-		exo_wait(EXO_NOTIFY_CHILD, WAIT_POLL_NS);
+	for (;;) {
+		uint32_t seq = posix_wake_seq();
+
+		r = reap((int32_t)a[0], a[2], &status);
+		if (r || (a[2] & L_WNOHANG))
+			break;
+		if (posix_block(seq, UINT64_MAX, EXO_NOTIFY_CHILD) ==
+		    -L_ERESTARTSYS)
+			return -L_ERESTARTSYS;
+	}
 	if (r <= 0)
 		return r;
 	vm_retry_drops();
@@ -139,6 +178,7 @@ leave(int32_t status)
 		if (p->pid == proc.pid) {
 			p->status = status;
 			p->state = POSIX_PROC_ZOMBIE;
+			signal_parent(p);
 		} else if (p->ppid == proc.pid) {
 			p->ppid = 0;
 		}
@@ -171,6 +211,7 @@ posix_exit(int32_t wait_status)
 	if (proc.pool) {
 		fd_close_all();
 		leave(wait_status);
+		shm_exit();
 	}
 	if (proc_prune_kids()) {
 		/* A husk: nothing of the program is left but its children. */
@@ -264,5 +305,6 @@ POSIX_SYS(execve)
 	fd_exec();
 	signal_exec();
 	vm_reset();
+	procfs_exec(&args);
 	posix_exec(ramfs_data(file), file->size, &args);
 }

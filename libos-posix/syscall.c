@@ -35,8 +35,12 @@ posix_syscall(struct exo_upcall_frame *f)
 	uint64_t nr = arch_sysnr(&f->regs), a[6];
 	sys_fn *fn = nr < POSIX_NSYSCALLS ? table[nr] : NULL;
 
+	long r;
+
 	arch_sysargs(&f->regs, a);
-	arch_set_ret(&f->regs, fn ? fn(f, a) : nosys(nr));
+	r = fn ? fn(f, a) : nosys(nr);
+	arch_set_ret(&f->regs, r);
+	signal_syscall_exit(f, r, nr, a[0]);
 }
 
 /* --- identity ------------------------------------------------------------ */
@@ -143,6 +147,7 @@ POSIX_SYS(prctl)
 			return -L_EFAULT;
 		name[sizeof(name) - 1] = '\0';
 		memcpy(proc.comm, name, sizeof(name));
+		procfs_comm();
 		return 0;
 	case PR_GET_NAME:
 		return copy_out(a[1], proc.comm, sizeof(proc.comm));
@@ -225,36 +230,50 @@ POSIX_SYS(sysinfo)
 	return copy_out(a[0], &si, sizeof(si));
 }
 
-/* Sleep until the clock reads deadline (ns since boot). */
-static void
+/* Sleep until the clock reads deadline (ns since boot): 0, or
+ * -EINTR if a signal's handler is to run. */
+static long
 sleep_until(uint64_t deadline)
 {
-	uint64_t now;
+	for (;;) {
+		long r = posix_block(posix_wake_seq(), deadline, 0);
 
-	while ((now = (uint64_t)exo_clock_ns()) < deadline)
-		exo_wait(0, deadline - now);
+		if (r == -L_ETIMEDOUT)
+			return 0;
+		if (r == -L_ERESTARTSYS)
+			return -L_EINTR;
+	}
 }
 
 /* Sleep for the program's timespec at ureq, or until it, as a time of
- * the clock, if absolute.  Nothing interrupts a sleep yet. */
+ * the clock, if absolute; interrupted, a relative sleep writes the time
+ * left at urem (if not NULL). */
 static long
-do_sleep(uint64_t ureq, bool absolute)
+do_sleep(uint64_t ureq, uint64_t urem, bool absolute)
 {
 	struct l_timespec ts;
-	uint64_t ns;
+	uint64_t ns, deadline, now;
+	long r;
 
 	if (copy_in(&ts, ureq, sizeof(ts)) < 0)
 		return -L_EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -L_EINVAL;
 	ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-	sleep_until(absolute ? ns : (uint64_t)exo_clock_ns() + ns);
-	return 0;
+	deadline = absolute ? ns : (uint64_t)exo_clock_ns() + ns;
+	r = sleep_until(deadline);
+	if (r == 0 || absolute || !urem)
+		return r;
+	now = (uint64_t)exo_clock_ns();
+	ns = now < deadline ? deadline - now : 0;
+	ts.tv_sec = (int64_t)(ns / 1000000000);
+	ts.tv_nsec = (int64_t)(ns % 1000000000);
+	return copy_out(urem, &ts, sizeof(ts)) < 0 ? -L_EFAULT : r;
 }
 
 POSIX_SYS(nanosleep)
 {
-	return do_sleep(a[0], false);
+	return do_sleep(a[0], a[1], false);
 }
 
 /* clock_nanosleep(clock, flags, req, rem): TIMER_ABSTIME is flag 1. */
@@ -262,7 +281,7 @@ POSIX_SYS(clock_nanosleep)
 {
 	if (a[0] > L_CLOCK_BOOTTIME)
 		return -L_EINVAL;
-	return do_sleep(a[2], a[1] & 1);
+	return do_sleep(a[2], a[3], a[1] & 1);
 }
 
 /*

@@ -4,15 +4,17 @@
  * process of the instance sees one terminal.  Canonical mode edits a
  * line (erase, kill, end of file) and hands it over whole; raw mode
  * hands over bytes as they come.  Input is taken from the console only
- * when someone reads or polls, as the kernel keeps no terminal of its
- * own; a blocked reader naps in exo_wait and looks again.
+ * when someone reads or polls, or waits while ISIG is on
+ * (tty_pull_foreground), as the kernel keeps no terminal of its own and
+ * raises nothing when a key is typed; a blocked reader waits in
+ * posix_block and looks again.
  */
 #include <exo/string.h>
 
 #include "posix.h"
 
-#define TTY_NAP_NS 2000000ull /* 2 ms between looks at the console */
 #define TTY_CHUNK 512
+#define TTY_PULL_NS 5000000ull /* 5 ms */
 
 static struct posix_tty *
 tty(void)
@@ -63,20 +65,34 @@ erase(struct posix_tty *t)
 		echo("\b \b", 3);
 }
 
-/* ^C with ISIG: there is no signal to send yet, so the line being edited
- * is thrown away and the libOS says so once. */
-static void
-interrupt(struct posix_tty *t)
+/* The signal a byte raises with ISIG (^C, ^\, ^Z), or 0. */
+static int
+isig(const struct posix_tty *t, char c)
 {
-	static bool said;
+	if (!(t->lflag & L_ISIG) || !c)
+		return 0;
+	if (c == (char)t->cc[L_VINTR])
+		return L_SIGINT;
+	if (c == (char)t->cc[L_VQUIT])
+		return L_SIGQUIT;
+	if (c == (char)t->cc[L_VSUSP])
+		return L_SIGTSTP;
+	return 0;
+}
 
-	t->len = t->ready;
-	echo("^C\n", 3);
-	if (!said)
-		posix_log("posix: pid %u: ^C discards the line; signals are "
-			  "not delivered yet\n",
-			  proc.pid);
-	said = true;
+/* ^C, ^\ or ^Z: the pending input goes (unless NOFLSH), the character
+ * echoes as ^X (ECHOCTL), and the foreground group gets sig (pool
+ * locked). */
+static void
+interrupt(struct posix_tty *t, char c, int sig)
+{
+	char ctl[2] = { '^', (char)(c + '@') };
+
+	if (!(t->lflag & L_NOFLSH))
+		t->len = t->ready = t->eof = 0;
+	if (t->lflag & L_ECHOCTL)
+		echo(ctl, sizeof(ctl));
+	signal_group(t->pgrp, sig);
 }
 
 /* One byte of input in canonical mode. */
@@ -113,8 +129,8 @@ input(struct posix_tty *t, char c)
 		c = '\n';
 	else if (c == '\n' && (t->iflag & L_INLCR))
 		c = '\r';
-	if ((t->lflag & L_ISIG) && c == (char)t->cc[L_VINTR]) {
-		interrupt(t);
+	if (isig(t, c)) {
+		interrupt(t, c, isig(t, c));
 	} else if (t->lflag & L_ICANON) {
 		canonical(t, c);
 	} else if (t->len < POSIX_TTY_BUF) {
@@ -131,6 +147,7 @@ pull(struct posix_tty *t)
 	char chunk[TTY_CHUNK];
 	long n;
 
+	t->pulled = (uint64_t)exo_clock_ns();
 	while (t->len < POSIX_TTY_BUF &&
 	       (n = exo_cons_read(exo_console(), chunk, sizeof(chunk))) > 0)
 		for (long i = 0; i < n; i++)
@@ -149,6 +166,21 @@ takeable(const struct posix_tty *t, uint64_t n)
 			break;
 	}
 	return k;
+}
+
+void
+tty_pull_foreground(void)
+{
+	struct posix_tty *t = tty();
+
+	/* Often enough for ^C to feel at once, seldom enough that a busy
+	 * pipe's waits do not each look at the UART. */
+	if ((proc.pool->flags & POSIX_LAUNCH_CAPTURE) || !(t->lflag & L_ISIG) ||
+	    (uint64_t)exo_clock_ns() - t->pulled < TTY_PULL_NS)
+		return;
+	pool_lock();
+	pull(t);
+	pool_unlock();
 }
 
 bool
@@ -179,6 +211,8 @@ tty_read(uint64_t ubuf, uint64_t n, bool nonblock)
 	if (!vm_user_ok(ubuf, n, L_PROT_WRITE))
 		return -L_EFAULT;
 	for (;;) {
+		uint32_t seq = posix_wake_seq();
+
 		pool_lock();
 		pull(t);
 		k = takeable(t, n < TTY_CHUNK ? n : TTY_CHUNK);
@@ -196,7 +230,8 @@ tty_read(uint64_t ubuf, uint64_t n, bool nonblock)
 			return -L_EAGAIN;
 		if (!(t->lflag & L_ICANON) && !t->cc[L_VMIN])
 			return 0;
-		exo_wait(0, TTY_NAP_NS);
+		if (posix_block(seq, UINT64_MAX, 0) == -L_ERESTARTSYS)
+			return -L_ERESTARTSYS;
 	}
 	memcpy((void *)(uintptr_t)ubuf, chunk, k);
 	return k;

@@ -8,8 +8,14 @@
  * a region whose protection allows it, with the exo perms of that
  * protection, except that a page shared copy-on-write with a parent or
  * child since a fork is mapped without write access; the first write
- * faults and gives it a frame of its own (cow).  PROT_NONE pages hold no frame, so making a page PROT_NONE
- * discards its contents (Linux keeps them; nothing here needs that yet).
+ * faults and gives it a frame of its own (cow).  PROT_NONE pages hold no
+ * frame, so making a private page PROT_NONE discards its contents (Linux
+ * keeps them; nothing here needs that yet).
+ *
+ * A shared region (MAP_SHARED, shm.c) is backed by a run of the pool's
+ * pages instead, at pool offset `off` for its start: its pages are
+ * mapped at once, come back from the pool after PROT_NONE, and are
+ * never copied on write.
  */
 #include <exo/arch/pte.h>
 #include <exo/string.h>
@@ -20,9 +26,13 @@
 #define BATCH 64
 #define DROPS_MAX 2048
 
+/* A region: its protection and, for shared memory (shm.c), which of
+ * the pool's shared runs backs it and the pool offset of its start. */
 struct vma {
 	uint64_t start, end;
 	unsigned prot;
+	int shm; /* -1: private */
+	uint64_t off;
 };
 
 static struct vma vmas[VMA_MAX];
@@ -78,6 +88,15 @@ vma_close_gap(unsigned i)
 	nvma--;
 }
 
+/* Make v start at va (inside it), its pool offset following. */
+static void
+vma_trim(struct vma *v, uint64_t va)
+{
+	if (v->shm >= 0)
+		v->off += va - v->start;
+	v->start = va;
+}
+
 /* Take [start, end) out of the table, splitting regions at its edges.
  * The caller made sure one more entry fits. */
 static void
@@ -88,7 +107,7 @@ vma_cut(uint64_t start, uint64_t end)
 	if (i < nvma && vmas[i].start < start && vmas[i].end > end) {
 		vma_open_gap(i);
 		vmas[i].end = start;
-		vmas[i + 1].start = end;
+		vma_trim(&vmas[i + 1], end);
 		return;
 	}
 	if (i < nvma && vmas[i].start < start) {
@@ -98,60 +117,81 @@ vma_cut(uint64_t start, uint64_t end)
 	while (i < nvma && vmas[i].end <= end)
 		vma_close_gap(i);
 	if (i < nvma && vmas[i].start < end)
-		vmas[i].start = end;
+		vma_trim(&vmas[i], end);
 }
 
-/* Put [start, end) (free in the table) in, merged with equal
- * neighbours. */
+/* Can a private region of prot grow into v? */
+static bool
+vma_joins(const struct vma *v, unsigned prot, int shm)
+{
+	return shm < 0 && v->shm < 0 && v->prot == prot;
+}
+
+/* Put [start, end) (free in the table) in, a private region merged with
+ * equal neighbours; a shared one (shm >= 0, at pool offset off) alone. */
 static void
-vma_insert(uint64_t start, uint64_t end, unsigned prot)
+vma_insert(uint64_t start, uint64_t end, unsigned prot, int shm, uint64_t off)
 {
 	unsigned i = vma_index(start);
 
-	if (i > 0 && vmas[i - 1].end == start && vmas[i - 1].prot == prot) {
+	if (i > 0 && vmas[i - 1].end == start &&
+	    vma_joins(&vmas[i - 1], prot, shm)) {
 		vmas[i - 1].end = end;
-		if (i < nvma && vmas[i].start == end && vmas[i].prot == prot) {
+		if (i < nvma && vmas[i].start == end &&
+		    vma_joins(&vmas[i], prot, shm)) {
 			vmas[i - 1].end = vmas[i].end;
 			vma_close_gap(i);
 		}
 		return;
 	}
-	if (i < nvma && vmas[i].start == end && vmas[i].prot == prot) {
+	if (i < nvma && vmas[i].start == end &&
+	    vma_joins(&vmas[i], prot, shm)) {
 		vmas[i].start = start;
 		return;
 	}
 	vma_open_gap(i);
-	vmas[i] = (struct vma){ start, end, prot };
+	vmas[i] = (struct vma){ start, end, prot, shm, off };
 }
 
-/* Skips whole tables that are absent. */
+/* Skips whole tables that are absent, and reads a present leaf table's
+ * entries one load each. */
 uint64_t
 vm_next_present(uint64_t va, uint64_t end)
 {
-	static const unsigned shift[4] = { 39, 30, 21, 12 };
+	static const unsigned shift[3] = { 39, 30, 21 };
 
 	while (va < end) {
 		unsigned level;
+		uint64_t limit;
+		const volatile uint64_t *e;
 
-		for (level = 0; level < 4; level++) {
-			uint64_t e = *(const volatile uint64_t *)(uintptr_t)
-					     exo_uvpt_pte(va, level);
-
-			if (!exo_pte_valid(e))
+		for (level = 0; level < 3; level++)
+			if (!exo_pte_valid(
+				    *(const volatile uint64_t *)(uintptr_t)
+					    exo_uvpt_pte(va, level)))
 				break;
+		if (level < 3) {
+			va = (va >> shift[level] << shift[level]) +
+			     (1ull << shift[level]);
+			continue;
 		}
-		if (level == 4)
-			return va;
-		va = (va >> shift[level] << shift[level]) +
-		     (1ull << shift[level]);
+		limit = (va >> 21 << 21) + (1ull << 21);
+		if (limit > end)
+			limit = end;
+		e = (const volatile uint64_t *)(uintptr_t)exo_uvpt_pte(va, 3);
+		for (; va < limit; va += PAGE, e++)
+			if (exo_pte_valid(*e))
+				return va;
 	}
 	return end;
 }
 
 /* Unmap and free the frames in [start, end); or, if keep, map them again
- * with perms. */
+ * with perms (a private page shared copy-on-write stays read-only; a
+ * shared region's pages are the pool's, never copied). */
 static void
-pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms)
+pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms,
+	    bool shared)
 {
 	struct exo_mapping m[BATCH];
 	uint64_t vas[BATCH], pas[BATCH];
@@ -169,7 +209,7 @@ pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms)
 			m[n] = (struct exo_mapping){ va, pas[n], perms };
 			/* A page shared copy-on-write stays read-only until
 			 * its first write copies it. */
-			if (!(exo_pte_perms(pte) & EXO_PERM_W))
+			if (!shared && !(exo_pte_perms(pte) & EXO_PERM_W))
 				m[n].perms &= ~(uint64_t)EXO_PERM_W;
 			n++;
 		}
@@ -239,8 +279,22 @@ vm_copy_page(uint64_t pa, uint64_t va)
 void
 vm_reset(void)
 {
-	pages_apply(EXO_USER_MIN, POSIX_AREA_END, false, 0);
+	pages_apply(EXO_USER_MIN, POSIX_AREA_END, false, 0, false);
 	nvma = 0;
+	shm_sync();
+}
+
+/* Where the piece of [va, end) that starts at va ends: at the end of
+ * the region holding va, or of the gap before the next one. */
+static uint64_t
+piece_end(uint64_t va, uint64_t end)
+{
+	unsigned i = vma_index(va);
+	uint64_t e =
+		i < nvma ? (vmas[i].start <= va ? vmas[i].end : vmas[i].start)
+			 : end;
+
+	return e < end ? e : end;
 }
 
 int
@@ -248,9 +302,45 @@ vm_protect(uint64_t start, uint64_t end, unsigned prot)
 {
 	if (nvma + 2 > VMA_MAX)
 		return -L_ENOMEM;
+	/* Piece by piece: a shared region stays shared. */
+	for (uint64_t va = start, e; va < end; va = e) {
+		const struct vma *v = vma_find(va);
+		int shm = v ? v->shm : -1;
+		uint64_t off = shm >= 0 ? v->off + (va - v->start) : 0;
+
+		e = piece_end(va, end);
+		vma_cut(va, e);
+		vma_insert(va, e, prot, shm, off);
+		pages_apply(va, e, prot != 0, exo_perms(prot), shm >= 0);
+	}
+	return 0;
+}
+
+int
+vm_map_shared(uint64_t start, uint64_t end, unsigned prot, int shm,
+	      uint64_t off)
+{
+	struct exo_mapping m[BATCH];
+
+	if (nvma + 2 > VMA_MAX)
+		return -L_ENOMEM;
 	vma_cut(start, end);
-	vma_insert(start, end, prot);
-	pages_apply(start, end, prot != 0, exo_perms(prot));
+	pages_apply(start, end, false, 0, false);
+	vma_insert(start, end, prot, shm, off);
+	/* Zeroed here, through a writable mapping: a run may be reused. */
+	for (uint64_t va = start; va < end;) {
+		unsigned n = 0;
+
+		for (; n < BATCH && va < end; n++, va += PAGE)
+			m[n] = (struct exo_mapping){ va,
+						     proc.pool->pa + off +
+							     (va - start),
+						     EXO_PERM_R | EXO_PERM_W };
+		if (exo_map(EXO_ENVID_SELF, m, n) != (long)n)
+			return -L_ENOMEM;
+	}
+	memset((void *)(uintptr_t)start, 0, end - start);
+	pages_apply(start, end, prot != 0, exo_perms(prot), true);
 	return 0;
 }
 
@@ -260,8 +350,28 @@ vm_unmap(uint64_t start, uint64_t end)
 	if (nvma + 1 > VMA_MAX)
 		return -L_ENOMEM;
 	vma_cut(start, end);
-	pages_apply(start, end, false, 0);
+	pages_apply(start, end, false, 0, false);
+	shm_sync();
 	return 0;
+}
+
+bool
+vm_shared(uint64_t va)
+{
+	const struct vma *v = vma_find(va);
+
+	return v && v->shm >= 0;
+}
+
+uint64_t
+vm_shm_held(void)
+{
+	uint64_t held = 0;
+
+	for (unsigned i = 0; i < nvma; i++)
+		if (vmas[i].shm >= 0)
+			held |= 1ull << vmas[i].shm;
+	return held;
 }
 
 bool
@@ -299,13 +409,19 @@ vm_find_free(uint64_t len)
 	return top - len;
 }
 
-/* Give the page at va a zeroed frame with the region's rights. */
+/* Give the page at va of region v a frame with the region's rights: a
+ * zeroed one of ours, or a shared region's page of the pool. */
 static bool
-page_in(uint64_t va, unsigned prot)
+page_in(const struct vma *v, uint64_t va)
 {
-	long pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
-	struct exo_mapping m = { va, 0, exo_perms(prot) };
+	struct exo_mapping m = { va, 0, exo_perms(v->prot) };
+	long pa;
 
+	if (v->shm >= 0) {
+		m.pa = proc.pool->pa + v->off + (va - v->start);
+		return exo_map(EXO_ENVID_SELF, &m, 1) == 1;
+	}
+	pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
 	if (pa < 0) {
 		posix_log("posix: pid %u: out of memory at 0x%lx (%s)\n",
 			  proc.pid, (unsigned long)va, exo_strerror(pa));
@@ -320,13 +436,18 @@ page_in(uint64_t va, unsigned prot)
 }
 
 /* The first write to a page shared copy-on-write since a fork: give
- * it a frame of its own with the shared one's contents. */
+ * it a frame of its own with the shared one's contents.  (A shared
+ * region's page is only given its write access back.) */
 static bool
-cow(uint64_t va, unsigned prot)
+cow(const struct vma *v, uint64_t va)
 {
 	uint64_t old = exo_pte_addr(posix_pte(va));
-	long pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
-	struct exo_mapping m = { va, 0, exo_perms(prot) };
+	struct exo_mapping m = { va, 0, exo_perms(v->prot) };
+	long pa;
+
+	if (v->shm >= 0)
+		return page_in(v, va);
+	pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
 
 	if (pa < 0) {
 		posix_log("posix: pid %u: out of memory at 0x%lx (%s)\n",
@@ -353,12 +474,12 @@ vm_fault(uint64_t addr, uint64_t flags)
 	    ((flags & EXO_PF_EXEC) && !(v->prot & L_PROT_EXEC)))
 		return false;
 	if (!(flags & EXO_PF_PRESENT))
-		return page_in(page_down(addr), v->prot);
+		return page_in(v, page_down(addr));
 	/* Present: only a write to a page shared since a fork is ours. */
 	if (!(flags & EXO_PF_WRITE) ||
 	    (exo_pte_perms(posix_pte(page_down(addr))) & EXO_PERM_W))
 		return false;
-	return cow(page_down(addr), v->prot);
+	return cow(v, page_down(addr));
 }
 
 bool
@@ -374,10 +495,10 @@ vm_user_ok(uint64_t addr, uint64_t len, unsigned prot)
 
 		if (!v || (v->prot & prot) != prot || !v->prot)
 			return false;
-		if (!pte && !page_in(va, v->prot))
+		if (!pte && !page_in(v, va))
 			return false;
 		if (pte && (prot & L_PROT_WRITE) &&
-		    !(exo_pte_perms(pte) & EXO_PERM_W) && !cow(va, v->prot))
+		    !(exo_pte_perms(pte) & EXO_PERM_W) && !cow(v, va))
 			return false;
 	}
 	return true;

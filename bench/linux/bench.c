@@ -2,12 +2,21 @@
  * The Linux side of the Exo benchmarks: a static program that runs as /init
  * in an initramfs on Debian's own kernel, in the QEMU machine Exo boots in.
  *
- * Every benchmark runs one short warm-up (it fills QEMU's translation cache
- * and the kernel's slab caches), then `trials` timed trials of the same
- * number of operations, and prints one line:
+ * Every benchmark first tries one operation in a child process (its probe),
+ * runs one short warm-up (it fills QEMU's translation cache and the
+ * kernel's slab caches), then `trials` timed trials of the same number of
+ * operations, and prints one line:
  *
  *   BENCH <name> ns_per_op=<median> iters=<ops per trial> min=<n> max=<n>
  *         trials=<n> [mb_per_s=<n>]
+ *
+ * or, if the probe failed because the system lacks something the benchmark
+ * needs (a call that fails, a signal that is not delivered):
+ *
+ *   BENCH <name> unsupported: <what failed>: <why>
+ *
+ * The same binary runs unmodified on Exo's libos-posix (images/posix-bench/),
+ * which is what the probe is for there.
  *
  * Times come from clock_gettime(CLOCK_MONOTONIC) around a whole trial.  Under
  * QEMU's -icount shift=0,sleep=off one guest nanosecond is one guest
@@ -17,11 +26,13 @@
  * The kernel hands unknown `name=value` command-line words to init as its
  * environment: `trials=N` sets the trials (default 5), `scale=N` multiplies
  * every iteration count (default 1).  /init runs the benchmarks in a child
- * and, when it is done, powers the machine off.
+ * and, when it is done, powers the machine off; where it cannot (no reboot
+ * call), it exits and leaves the end of the run to whoever started it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,33 +68,48 @@ struct bench {
 static long page;
 static int trials = 5;
 static long scale = 1;
-static char *segv_ring; /* the pages bench_segv write-protects */
-static char *segv_page; /* the read-only page bench_segv_skip writes */
+static char *segv_ring;	    /* the pages bench_segv write-protects */
+static char *segv_page;	    /* the read-only page bench_segv_skip writes */
+static const char *probing; /* in a probe's child: the benchmark's name */
 
 /*
- * As /init, power the machine off (QEMU exits): PID 1 must never return.
- * Run anywhere else (a test on a host), just exit.
+ * As /init, power the machine off (QEMU exits).  Where there is no
+ * reboot call (a library OS), or run anywhere else (a test on a host),
+ * exit with status: whoever started the program ends the run.
  */
 static void
-power_off(void)
+power_off(int status)
 {
 	fflush(stdout);
-	if (getpid() != 1)
-		exit(0);
-	sync();
-	reboot(RB_POWER_OFF);
-	for (;;)
-		pause();
+	if (getpid() == 1) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	exit(status);
 }
 
-/* Report a failed step; a child exits, /init powers the machine off. */
+/*
+ * Report a failed step and end the process: a child exits with status 1,
+ * /init powers the machine off.  In a benchmark's probe (its child that
+ * tries one operation first) the step is a primitive the system lacks.
+ */
+static void
+fail(const char *what, const char *why)
+{
+	if (probing)
+		printf("BENCH %s unsupported: %s: %s\n", probing, what, why);
+	else
+		printf("BENCH_ERROR %s: %s\n", what, why);
+	if (getpid() != 1)
+		_exit(1);
+	power_off(1);
+}
+
+/* Report a failed call by its errno, as fail. */
 static void
 die(const char *what)
 {
-	printf("BENCH_ERROR %s: %s\n", what, strerror(errno));
-	if (getpid() != 1)
-		_exit(1);
-	power_off();
+	fail(what, strerror(errno));
 }
 
 static uint64_t
@@ -145,18 +171,37 @@ fork_or_die(void)
 	return pid;
 }
 
+/* Why a child with wait status status failed, or NULL if it did not. */
+static const char *
+child_failure(int status)
+{
+	static char why[64];
+
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (!WIFEXITED(status))
+		snprintf(why, sizeof(why), "wait status 0x%x", status);
+	else if (WEXITSTATUS(status) != 0)
+		snprintf(why, sizeof(why), "exit status %d",
+			 WEXITSTATUS(status));
+	else
+		return NULL;
+	return why;
+}
+
 /* Reap one child; a child that failed fails the whole run. */
 static void
 reap(pid_t pid)
 {
+	const char *why;
 	int status;
 
 	if (waitpid(pid, &status, 0) != pid)
 		die("waitpid");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		errno = ECHILD;
-		die("child failed");
-	}
+	why = child_failure(status);
+	if (why)
+		fail("child", why);
 }
 
 /* Map npages of anonymous memory without huge pages; touch them if asked. */
@@ -168,7 +213,7 @@ map_pages(long npages, int shared, int touch)
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
 
 	if (p == MAP_FAILED)
-		die("mmap");
+		die(shared ? "mmap(MAP_SHARED)" : "mmap");
 	/* One fault per page is what we measure, not one per 2 MiB. */
 	madvise(p, len, MADV_NOHUGEPAGE);
 	for (long i = 0; touch && i < npages; i++)
@@ -245,17 +290,24 @@ static void
 futex_pass(uint32_t *turn, uint32_t to)
 {
 	__atomic_store_n(turn, to, __ATOMIC_SEQ_CST);
-	syscall(SYS_futex, turn, FUTEX_WAKE, 1, NULL, NULL, 0);
+	if (syscall(SYS_futex, turn, FUTEX_WAKE, 1, NULL, NULL, 0) < 0)
+		die("futex(FUTEX_WAKE)");
 }
 
-/* Sleep until *turn is no longer mine; return its new value. */
+/*
+ * Sleep until *turn is no longer mine; return its new value.  EAGAIN (it
+ * changed before the wait) and EINTR are the normal ways back; any other
+ * error would turn the wait into a spin, so it fails the benchmark.
+ */
 static uint32_t
 futex_await(uint32_t *turn, uint32_t mine)
 {
 	uint32_t cur;
 
 	while ((cur = __atomic_load_n(turn, __ATOMIC_SEQ_CST)) == mine)
-		syscall(SYS_futex, turn, FUTEX_WAIT, mine, NULL, NULL, 0);
+		if (syscall(SYS_futex, turn, FUTEX_WAIT, mine, NULL, NULL, 0) &&
+		    errno != EAGAIN && errno != EINTR)
+			die("futex(FUTEX_WAIT)");
 	return cur;
 }
 
@@ -527,7 +579,7 @@ static const struct bench benches[] = {
 	{ "cow_fault", 2048, bench_cow_fault, 0 },
 	{ "pipe_tput_64", 10000, bench_pipe_64, 64 },
 	{ "pipe_tput_4k", 4000, bench_pipe_4k, 4096 },
-	{ "fork_exit_wait", 200, bench_fork, 0 },
+	{ "fork_exit_wait", 100, bench_fork, 0 },
 };
 #define NBENCHES (sizeof(benches) / sizeof(benches[0]))
 
@@ -539,6 +591,35 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Try one operation of b in a child first: true if it worked.  If a call
+ * b needs fails there, the child has said which (fail); if the child
+ * died of a signal (a fault whose handler never ran), say so here.
+ * Either way b is reported unsupported and the other benchmarks go on.
+ */
+static bool
+probe(const struct bench *b)
+{
+	const char *why;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork_or_die();
+	if (pid == 0) {
+		probing = b->name;
+		b->run(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	why = child_failure(status);
+	if (why && WIFSIGNALED(status))
+		printf("BENCH %s unsupported: its probe was %s\n", b->name,
+		       why);
+	return !why;
+}
+
 /* Warm up, run the trials, print the median, min and max per operation. */
 static void
 bench_run(const struct bench *b)
@@ -546,6 +627,8 @@ bench_run(const struct bench *b)
 	long n = b->iters * scale;
 	double per_op[MAX_TRIALS], median;
 
+	if (!probe(b))
+		return;
 	b->run(n / WARMUP_DIV + 1);
 	for (int t = 0; t < trials; t++)
 		per_op[t] = (double)b->run(n) / (double)n;
@@ -622,5 +705,5 @@ main(void)
 	}
 	reap(runner);
 	printf("BENCH_END\n");
-	power_off();
+	power_off(0);
 }

@@ -118,6 +118,13 @@ write_json() {
 			info[kv[1]] = kv[2]
 		}
 	}
+	$1 == "BENCH" && $3 == "unsupported:" {
+		why = $0
+		sub(/^BENCH [^ ]+ unsupported: /, "", why)
+		res = res (res ? ",\n" : "") "    " str($2) ": {" \
+			str("unsupported") ": " str(why) "}"
+		next
+	}
 	$1 == "BENCH" {
 		line = ""
 		for (i = 3; i <= NF; i++) {

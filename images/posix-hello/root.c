@@ -87,6 +87,28 @@ static const struct test tests[] = {
 	  .file = "poll",
 	  .argv = { "poll" },
 	  .out = "poll ok\n" },
+	{ .name = "dirs",
+	  .file = "dirs",
+	  .argv = { "dirs" },
+	  .out = "dirs ok\n" },
+	{ .name = "procfs",
+	  .file = "procfs",
+	  .argv = { "procfs", "one" },
+	  .out = "procfs ok\n" },
+	{ .name = "signal",
+	  .file = "signal",
+	  .argv = { "signal" },
+	  .out = "signal ok\n" },
+	{ .name = "mmap",
+	  .file = "mmap",
+	  .argv = { "mmap" },
+	  .out = "mmap ok\n" },
+	{ .name = "direct",
+	  .file = "direct",
+	  .argv = { "direct" },
+	  .out = "direct write\ndirect ok\n",
+	  .nosys_logs = 1 },
+	{ .name = "shm", .file = "shm", .argv = { "shm" }, .out = "shm ok\n" },
 	{ .name = "busybox-echo",
 	  .file = "busybox",
 	  .argv = { "busybox", "echo", "hello" },
@@ -140,10 +162,37 @@ static const struct test tests[] = {
 	{ .name = "busybox-ls",
 	  .file = "busybox",
 	  .argv = { "busybox", "ls", "/bin" },
-	  .out = "args\nbusybox\nerrors\nfds\nfiles\nfork\nforkloop\n"
+	  .out = "args\nbusybox\ndirect\ndirs\nerrors\nfds\nfiles\nfork\nforklo"
+		 "op\n"
 		 "hello\nlibos-"
-		 "posix\nmem\norphan\npgrp\npie\npipe\npoll\nroot\n"
-		 "segv\nstatus\ntls\n" },
+		 "posix\nmem\nmmap\norphan\npgrp\npie\npipe\npoll\n"
+		 "procfs\nroot\n"
+		 "segv\nshm\nsignal\nstatus\ntls\n" },
+	{ .name = "busybox-dirs",
+	  .file = "busybox",
+	  .argv = { "busybox", "sh", "-c",
+		    "busybox mkdir -p /t/a/b; echo x > /t/a/f; busybox mv /t/a "
+		    "/t/c; busybox find /t | busybox sort; busybox rm -r /t; "
+		    "busybox test -e /t || echo gone" },
+	  .out = "/t\n/t/c\n/t/c/b\n/t/c/f\ngone\n" },
+	{ .name = "busybox-sed-sort",
+	  .file = "busybox",
+	  .argv = { "busybox", "sh", "-c",
+		    "echo abc > /s; busybox sed -i s/b/X/ /s; busybox cat /s; "
+		    "printf '3\\n1\\n2\\n' > /n; busybox sort -o /n /n; "
+		    "busybox awk '{s=s $1}END{print s}' /n; busybox rm /s /n" },
+	  .out = "aXc\n123\n" },
+	{ .name = "busybox-ps",
+	  .file = "busybox",
+	  .argv = { "busybox", "sh", "-c", "busybox ps -o pid,comm" },
+	  .out = "PID   COMMAND\n    1 busybox\n",
+	  .prefix_only = true },
+	{ .name = "busybox-proc",
+	  .file = "busybox",
+	  .argv = { "busybox", "sh", "-c",
+		    "read a b c < /proc/self/statm; busybox test $b -gt 0 && "
+		    "echo resident; busybox readlink /proc/self/exe" },
+	  .out = "resident\n/bin/busybox\n" },
 };
 
 static const char *const envp[] = { "HOME=/", "TERM=dumb", NULL };

@@ -2,9 +2,8 @@
  * The root env of the posix-shell image: an interactive busybox shell
  * on the serial console.  The initrd's files go in the ramfs under
  * /boot/; busybox gets its applet links in /bin (from what `busybox
- * --list` prints, run once captured); /etc/motd and /etc/shrc (the
- * shells' $ENV) are the initrd's;
- * then `sh` runs as process 1 on the console.  When the shell exits the
+ * --list` prints, run once captured); /etc/motd is the initrd's; then
+ * `sh` runs as process 1 on the console.  When the shell exits the
  * machine halts.
  */
 #include <exo/fmt.h>
@@ -17,8 +16,8 @@
 #define LIST_TIMEOUT_NS 30000000000ull
 #define BUSYBOX "/boot/busybox"
 
-static const char *const envp[] = { "PATH=/bin",  "HOME=/",	   "TERM=vt100",
-				    "PS1=\\w # ", "ENV=/etc/shrc", NULL };
+static const char *const envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100",
+				    "PS1=\\w # ", NULL };
 
 static struct posix_instance instance;
 
@@ -124,7 +123,6 @@ main(uint64_t arg)
 						: POSIX_OUT_MAX);
 	posix_instance_link(&instance, "/bin/busybox", BUSYBOX);
 	posix_instance_link(&instance, "/etc/motd", "/boot/motd");
-	posix_instance_link(&instance, "/etc/shrc", "/boot/shrc");
 	exo_printf("root: busybox with %u applets in /bin; starting sh\n",
 		   links);
 	status = run(&libos, sh_argv, 0, 0);

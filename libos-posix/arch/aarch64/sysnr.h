@@ -14,6 +14,9 @@
 /* open's O_DIRECTORY, which differs between the arches */
 #define POSIX_O_DIRECTORY 040000
 
+/* rt_sigreturn, which takes no result register of its own */
+#define POSIX_NR_RT_SIGRETURN 139
+
 #define POSIX_NSYSCALLS 512 /* numbers below this can be dispatched */
 
 #define POSIX_SYSCALLS(X)                                                      \
@@ -22,7 +25,15 @@
 	X(24, dup3)                                                            \
 	X(25, fcntl)                                                           \
 	X(29, ioctl)                                                           \
+	X(34, mkdirat)                                                         \
+	X(35, unlinkat)                                                        \
+	X(38, renameat)                                                        \
+	X(48, faccessat)                                                       \
 	X(49, chdir)                                                           \
+	X(52, fchmod)                                                          \
+	X(53, fchmodat)                                                        \
+	X(54, fchownat)                                                        \
+	X(55, fchown)                                                          \
 	X(56, openat)                                                          \
 	X(57, close)                                                           \
 	X(59, pipe2)                                                           \
@@ -41,18 +52,27 @@
 	X(93, exit)                                                            \
 	X(94, exit_group)                                                      \
 	X(96, set_tid_address)                                                 \
+	X(98, futex)                                                           \
 	X(99, set_robust_list)                                                 \
 	X(101, nanosleep)                                                      \
 	X(113, clock_gettime)                                                  \
 	X(115, clock_nanosleep)                                                \
 	X(124, sched_yield)                                                    \
+	X(129, kill)                                                           \
+	X(130, tkill)                                                          \
+	X(131, tgkill)                                                         \
+	X(132, sigaltstack)                                                    \
+	X(133, rt_sigsuspend)                                                  \
 	X(134, rt_sigaction)                                                   \
 	X(135, rt_sigprocmask)                                                 \
+	X(136, rt_sigpending)                                                  \
+	X(139, rt_sigreturn)                                                   \
 	X(154, setpgid)                                                        \
 	X(155, getpgid)                                                        \
 	X(156, getsid)                                                         \
 	X(157, setsid)                                                         \
 	X(160, uname)                                                          \
+	X(166, umask)                                                          \
 	X(167, prctl)                                                          \
 	X(172, getpid)                                                         \
 	X(173, getppid)                                                        \
@@ -70,7 +90,9 @@
 	X(226, mprotect)                                                       \
 	X(260, wait4)                                                          \
 	X(261, prlimit64)                                                      \
+	X(276, renameat2)                                                      \
 	X(278, getrandom)                                                      \
-	X(293, rseq)
+	X(293, rseq)                                                           \
+	X(439, faccessat2)
 
 #endif

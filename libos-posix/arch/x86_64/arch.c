@@ -116,11 +116,15 @@ arch_stat_out(uint64_t buf, const struct kstat *st)
  * built with -mgeneral-regs-only), so skipping libexo's restore of them
  * loses nothing.
  */
+/* The program's bases, for the direct-call entry (direct.S), which
+ * builds frames without the kernel: not every CPU lets user code read
+ * the bases themselves (FSGSBASE). */
+uint64_t posix_fs_base, posix_gs_base;
+
 POSIX_SYS(arch_prctl)
 {
-	uint64_t *base = a[0] == ARCH_SET_FS || a[0] == ARCH_GET_FS
-				 ? &f->regs.fs_base
-				 : &f->regs.gs_base;
+	bool fs = a[0] == ARCH_SET_FS || a[0] == ARCH_GET_FS;
+	uint64_t *base = fs ? &f->regs.fs_base : &f->regs.gs_base;
 
 	switch (a[0]) {
 	case ARCH_SET_FS:
@@ -128,6 +132,7 @@ POSIX_SYS(arch_prctl)
 		if (a[1] >= EXO_USER_TOP)
 			return -L_EPERM;
 		*base = a[1];
+		*(fs ? &posix_fs_base : &posix_gs_base) = a[1];
 		f->regs.rax = 0;
 		exo_upcall_return(f);
 		return -L_EFAULT;
@@ -160,6 +165,7 @@ arch_enter(uint64_t entry, uint64_t sp)
 	struct exo_upcall_frame f;
 
 	memset(&f, 0, sizeof(f));
+	posix_fs_base = posix_gs_base = 0;
 	f.regs.rip = entry;
 	f.regs.rsp = sp;
 	exo_upcall_return(&f);

@@ -42,6 +42,8 @@
 #define POSIX_NOFD 512	     /* open file descriptions */
 #define POSIX_NPIPES 64	     /* pipes open at once */
 #define POSIX_PIPE_BUF 4096u /* bytes a pipe holds: one page */
+/* The bytes of argv /proc/<pid>/cmdline shows. */
+#define POSIX_CMDLINE_MAX 128
 
 enum posix_proc_state {
 	POSIX_PROC_FREE = 0,
@@ -61,10 +63,33 @@ struct posix_procent {
 	int32_t status; /* as Linux wait4 reports it */
 	uint32_t pgid;	/* process group and session, inherited by fork */
 	uint32_t sid;
+	/* Signals: bits (1 << (sig - 1)) sent and not yet taken, set by
+	 * any process of the instance with an atomic OR. */
+	uint64_t sigpending;
+	uint32_t wake;	   /* bumped to wake the process from a wait */
+	uint8_t jobstate;  /* enum posix_job_state: stops for job control */
+	uint8_t stopsig;   /* the signal that stopped it */
+	uint8_t jobreport; /* a stop or continue its parent has not seen */
+	uint8_t waiting;   /* blocked in exo_wait_word on wake: wake it */
+	/* What /proc shows of it (libos-posix's procfs.c): the name,
+	 * argv (NUL-separated, cut to fit) at the last exec, and when its
+	 * pid was given (ns since boot).  Inherited by fork. */
+	char comm[16];
+	uint64_t start_ns;
+	uint32_t cmdline_len;
+	char cmdline[POSIX_CMDLINE_MAX];
+};
+
+enum posix_job_state {
+	POSIX_JOB_RUNNING = 0,
+	POSIX_JOB_STOPPED = 1,
+	POSIX_JOB_CONTINUED = 2, /* running again since a stop */
 };
 
 /* A ramfs file: its bytes at pool offset off.  cap is the room it has
- * there: 0 for the initrd's files, which are read-only. */
+ * there: 0 for the initrd's files, which are read-only.  An entry whose
+ * mode says S_IFDIR is a directory (mkdir's); one with an empty name is
+ * free (unlinked), its room kept for the next file made in the slot. */
 struct posix_rfile {
 	char name[POSIX_NAME_MAX];
 	uint64_t off;
@@ -75,11 +100,24 @@ struct posix_rfile {
 
 /* A pipe: a ring of POSIX_PIPE_BUF bytes at pool offset off (taken from
  * the heap on the slot's first use and kept for the next); head and tail
- * count bytes written and read.  Free while it has no reader nor writer. */
+ * count bytes written and read; waiters, the processes (by table slot)
+ * to wake when it changes.  Free while it has no reader nor writer. */
 struct posix_pipe {
 	uint32_t readers, writers;
 	uint32_t head, tail;
 	uint64_t off;
+	uint64_t waiters[POSIX_NPROC / 64]; /* process slots waiting on it */
+};
+
+/* A run of pages shared memory (MAP_SHARED) lives in: pages pages at
+ * pool offset off, refs processes mapping some of it.  A run nobody
+ * holds (refs 0, pages > 0) is free for a mapping of at most its size;
+ * pages 0: the slot was never used. */
+#define POSIX_NSHM 32
+struct posix_shm {
+	uint64_t off;
+	uint32_t pages;
+	uint32_t refs;
 };
 
 /* An open file description: what open, pipe2 and so on make, shared by
@@ -108,8 +146,9 @@ struct posix_tty {
 	uint16_t rows, cols;
 	uint32_t pgrp;
 	uint32_t len, ready;
-	uint32_t eof; /* ^D on an empty line: 1 + the bytes before it (0:
+	uint32_t eof;	 /* ^D on an empty line: 1 + the bytes before it (0:
 			 none); the read that reaches it returns 0 */
+	uint64_t pulled; /* when the console was last looked at (ns) */
 	char buf[POSIX_TTY_BUF];
 };
 
@@ -119,8 +158,8 @@ struct posix_pool {
 	uint64_t pa;	 /* physical address of the first frame */
 	uint64_t npages; /* frames in the pool */
 	uint64_t heap;	 /* offset of the first free byte */
-	uint32_t
-		lock; /* guards procs[], next_pid, nfiles, heap, pipes[], ofds[] */
+	uint32_t lock;	 /* guards procs[], next_pid, nfiles, heap, pipes[],
+			  ofds[], shm[] */
 	uint32_t next_pid;
 	uint32_t pool_cap;    /* the first process's slots: the pool ... */
 	uint32_t console_cap; /* ... and the console (READ|WRITE|GRANT) */
@@ -136,6 +175,7 @@ struct posix_pool {
 	struct posix_rfile files[POSIX_NFILES];
 	struct posix_pipe pipes[POSIX_NPIPES];
 	struct posix_ofd ofds[POSIX_NOFD];
+	struct posix_shm shm[POSIX_NSHM];
 	char strings[POSIX_STRINGS_MAX];
 	char log[POSIX_LOG_MAX];
 	char out[POSIX_OUT_MAX];
