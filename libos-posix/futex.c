@@ -2,9 +2,9 @@
  * futex: the kernel's word waits (exo_wait_word, exo_wake_word) are
  * futexes already, keyed by the physical word, so FUTEX_WAIT and
  * FUTEX_WAKE map onto them one to one and work across processes on
- * shared memory (shm.c) as within one.  A waiter looks at its signals
- * every WAIT_SLICE_NS: a signal's sender wakes the receiver's own wake
- * word (wait.c), not the futex.
+ * shared memory (shm.c) as within one.  A signal's sender wakes the
+ * receiver's wake word, its alert word too, which ends any wait of the
+ * receiver; it also looks at the console every WAIT_SLICE_NS (wait.c).
  */
 #include "posix.h"
 

@@ -51,6 +51,13 @@ upcall(struct exo_upcall_frame *f)
 	case EXO_UPCALL_FAULT:
 		fault(f);
 		break;
+	case EXO_UPCALL_ALERT:
+		/* A signal was sent while the program ran.  If the libOS
+		 * itself was interrupted (a call, a fault), it looks at
+		 * its signals on its own way out. */
+		if (EXO_REGS_PC(&f->regs) < POSIX_AREA_END)
+			signal_after_fault(f);
+		break;
 	default:
 		/* Slices, IRQs and revocations are not asked for. */
 		break;
@@ -74,10 +81,16 @@ pool_ok(const struct posix_pool *pool)
 	return nuls == 1ull + pool->argc + pool->envc;
 }
 
+/* Upcalls, and alerts on our wake word (wait.c: a signal's sender
+ * wakes it, which interrupts us even while we run). */
 int
 posix_upcall_init(void)
 {
-	return exo_upcall_init(upcall, upcall_stack, sizeof(upcall_stack));
+	int r = exo_upcall_init(upcall, upcall_stack, sizeof(upcall_stack));
+
+	if (!r)
+		r = (int)exo_alert_word(&proc.pool->procs[proc.slot].wake);
+	return r;
 }
 
 /* Process 1: what the launcher asked for. */

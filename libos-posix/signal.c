@@ -2,8 +2,8 @@
  * Signals.  A process's dispositions, mask and alternate stack are its
  * own (libOS bss: fork copies them); what others send it is a bit in
  * its process-table entry (sigpending, set with an atomic OR by any
- * process of the instance, then a posix_wake).  A process acts on its
- * pending signals itself, at the three points where its libOS runs:
+ * process of the instance, then a wake of its wake word).  A process
+ * acts on its pending signals itself, wherever its libOS runs:
  *
  * - on the way out of every system call (signal_syscall_exit), so a
  *   signal a call raises (kill of oneself, SIGPIPE) acts before the
@@ -13,11 +13,10 @@
  *   -ERESTARTSYS (restarted on the way out with SA_RESTART, else
  *   -EINTR);
  * - after a page fault it resolved, and for the fault itself when no
- *   region allows it (signal_fault: SIGSEGV and friends).
- *
- * A program that computes without system calls or faults therefore
- * sees a signal only at its next call: the kernel has no way yet for
- * one env to interrupt a running sibling (README.md).
+ *   region allows it (signal_fault: SIGSEGV and friends);
+ * - when the program was running: the wake word is also the process's
+ *   alert word (exo_alert_word), so the sender's wake gives it an
+ *   EXO_UPCALL_ALERT (main.c).
  *
  * A handler runs on a frame laid out as Linux lays it out (the arch's
  * signal.c), so programs that read or edit the ucontext work;
@@ -124,7 +123,11 @@ signal_send(struct posix_procent *p, int sig)
 		__atomic_and_fetch(&p->sigpending, ~L_SIGBIT(L_SIGCONT),
 				   __ATOMIC_RELAXED);
 	__atomic_or_fetch(&p->sigpending, L_SIGBIT(sig), __ATOMIC_RELEASE);
-	posix_wake(p);
+	if (p == me())
+		return; /* acted on at the end of this call */
+	/* Its wake word is its alert word: waiting or running, it hears. */
+	__atomic_add_fetch(&p->wake, 1, __ATOMIC_SEQ_CST);
+	exo_wake_word(&p->wake, 1);
 }
 
 void

@@ -152,6 +152,16 @@ children(void)
 		      WTERMSIG(st) == SIGTERM,
 	      "killed by SIGTERM");
 	check(chld >= 1, "no SIGCHLD");
+	/* A child that computes without system calls hears it too. */
+	pid = fork();
+	if (pid == 0) {
+		for (volatile unsigned long n = 0;; n++)
+			;
+	}
+	check(kill(pid, SIGTERM) == 0, "kill a spinning child");
+	check(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+		      WTERMSIG(st) == SIGTERM,
+	      "a spinning child was not killed");
 	/* kill -0 of a child: there while unwaited, then gone. */
 	pid = fork();
 	if (pid == 0)

@@ -336,27 +336,40 @@ limit=20 expect_out kill-term 'sleep 30 & sleep 1; kill $!; wait $!; echo $?' \
 143"
 limit=20 expect_out kill-9 'sleep 30 & kill -9 $!; wait $!; echo $?' "Killed
 137"
-# ^C while `sleep 30` runs in the foreground kills it (the line's rest
-# is dropped) and the shell prompts again at once with $? = 130.
-n=$((n + 1))
-[ -z "$dead" ] && printf 'sleep 30; echo af""ter %s\r' $n >&3
-if [ -z "$dead" ] && ! wait_line "sleep 30; echo af\"\"ter $n\$"; then
-	hung sigint "the shell did not take \`sleep 30\`"
-elif [ -z "$dead" ]; then
-	sleep 1
-	printf '\003' >&3
-	if ! limit=10 wait_line "sleep 30; echo af\"\"ter $n\$" "^$PROMPT"; then
-		hung sigint "no prompt within 10s of ^C at \`sleep 30\`"
-	elif run sigint 'echo st=$?'; then
-		if [ "$out" != st=130 ] || console | grep -qx "after $n"; then
-			result sigint "after ^C the shell printed '$out'"
-		else
-			result sigint ""
+# A background job that computes without system calls hears kill.
+limit=20 expect_out kill-busy \
+	"sh -c 'while :;do :;done'&sleep 1;kill \$!;wait \$!;echo \$?" \
+	"Terminated
+143"
+
+# ctrl_c NAME COMMAND: ^C while COMMAND runs in the foreground kills it
+# (the line's rest is dropped) and the shell prompts again at once with
+# $? = 130.
+ctrl_c() {
+	cc_name=$1 cc_cmd=$2
+	n=$((n + 1))
+	[ -z "$dead" ] && printf '%s; echo af""ter %s\r' "$cc_cmd" $n >&3
+	if [ -z "$dead" ] && ! wait_line "; echo af\"\"ter $n\$"; then
+		hung "$cc_name" "the shell did not take \`$cc_cmd\`"
+	elif [ -z "$dead" ]; then
+		sleep 1
+		printf '\003' >&3
+		if ! limit=10 wait_line "; echo af\"\"ter $n\$" "^$PROMPT"; then
+			hung "$cc_name" "no prompt within 10s of ^C at \`$cc_cmd\`"
+		elif run "$cc_name" 'echo st=$?'; then
+			if [ "$out" != st=130 ] ||
+				console | grep -qx "after $n"; then
+				result "$cc_name" "after ^C the shell printed '$out'"
+			else
+				result "$cc_name" ""
+			fi
 		fi
+	else
+		result "$cc_name" "$dead"
 	fi
-else
-	result sigint "$dead"
-fi
+}
+ctrl_c sigint 'sleep 30'
+ctrl_c sigint-busy "sh -c 'while :; do :; done'"
 
 if [ -z "$dead" ]; then
 	printf 'exit 3\r' >&3
