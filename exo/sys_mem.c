@@ -130,3 +130,70 @@ sys_unmap(exo_envid_t env, uintptr_t vas, uint64_t n)
 	}
 	return (long)n;
 }
+
+/* What map_cow's walk over the caller's leaves carries. */
+struct cow_walk {
+	struct env *child;
+	uint64_t lo, hi;
+	uint64_t stop; /* where it stopped (hi: done) */
+	unsigned done;
+	long err;
+};
+
+/* One leaf of the caller: share it with the child, read-only in both if
+ * it was writable; true to stop (refused, the batch full, past hi, an
+ * error). */
+static bool
+cow_leaf(uint64_t va, pte_t *leaf, void *ctx)
+{
+	struct cow_walk *w = ctx;
+	uint64_t pa = pte_addr(*leaf);
+	unsigned perms = pte_perms(*leaf);
+
+	if (va < w->lo)
+		return false;
+	if (va >= w->hi)
+		return true;
+	if (w->done == EXO_MAP_MAX ||
+	    may_map(w->child, pa, perms & ~EXO_PERM_W)) {
+		w->stop = va;
+		return true;
+	}
+	w->err = vm_map(w->child, va, pa, perms & ~EXO_PERM_W);
+	if (w->err) {
+		w->stop = va;
+		return true;
+	}
+	if (perms & EXO_PERM_W)
+		*leaf = pte_page(pa, perms & ~EXO_PERM_W);
+	w->done++;
+	return false;
+}
+
+/*
+ * Share the caller's pages in [lo, hi) with env (a fork): each is mapped
+ * in env with the caller's rights, a writable one read-only in both
+ * (copy-on-write is the library OS's).  Returns where it stopped: hi
+ * when done, or the next page it did not map, because the caller may not
+ * map that frame into env (a call starting there returns it at once) or
+ * because it mapped EXO_MAP_MAX pages; or -EXO_EINVAL, -EXO_ENOENT,
+ * -EXO_EPERM, -EXO_ENOMEM (env's page tables).
+ */
+long
+sys_map_cow(exo_envid_t env, uint64_t lo, uint64_t hi)
+{
+	struct cow_walk w = { .lo = lo, .hi = hi, .stop = hi };
+	long err = env_controlled(env, &w.child);
+
+	if (err)
+		return err;
+	if (w.child == curenv || lo % PAGE_SIZE || hi % PAGE_SIZE ||
+	    lo < EXO_USER_MIN || hi > EXO_USER_END || lo > hi)
+		return -EXO_EINVAL;
+	vm_for_each_leaf(curenv, cow_leaf, &w);
+	if (w.done)
+		arch_tlb_flush_asid(curenv->asid);
+	if (w.err && w.stop == lo)
+		return w.err;
+	return (long)w.stop;
+}

@@ -3,10 +3,10 @@
  * by this libOS, whose address space is built from ours as read through
  * EXO_UVPT.
  *
- *   program area   writable pages are mapped read-only in both and
- *                  copied by whichever side writes first (vm.c's cow);
- *                  the rest, and shared memory (the pool's pages), is
- *                  shared as it is
+ *   program area   shared by the kernel (exo_map_cow), writable pages
+ *                  read-only in both and copied by whichever side
+ *                  writes first (vm.c's cow; shared memory only gets
+ *                  its write access back)
  *   libOS's pages  writable ones (data, bss, the upcall stack, the
  *                  start stack) are copied into frames of the child's;
  *                  text is shared
@@ -37,8 +37,6 @@
 	(0xff | L_CLONE_VM | L_CLONE_VFORK | L_CLONE_PARENT_SETTID |           \
 	 L_CLONE_CHILD_CLEARTID | L_CLONE_CHILD_SETTID)
 
-enum how { COW, COPY, SHARE };
-
 void _start(void); /* libexo's crt0: where a child starts */
 
 /* What the child resumes with; set before the libOS's pages are copied,
@@ -48,13 +46,11 @@ static struct exo_upcall_frame fork_frame;
 static unsigned char fork_fp[ARCH_FP_BYTES] __attribute__((aligned(64)));
 static uint64_t fork_flags, fork_ctid;
 
+/* Read-only pages of the libOS's to map into the child as they are. */
 struct batch {
 	exo_envid_t child;
 	unsigned n;
-	struct exo_mapping self[BATCH]; /* our pages made read-only */
 	struct exo_mapping kid[BATCH];
-	uint64_t full[BATCH]; /* the child's rights if it gets a copy */
-	unsigned nself;
 };
 
 /* Give the child its own copy of the page at m->va with rights perms. */
@@ -80,8 +76,6 @@ flush(struct batch *b)
 {
 	unsigned done = 0;
 
-	if (b->nself && exo_map(EXO_ENVID_SELF, b->self, b->nself) < 0)
-		return -EXO_ENOMEM;
 	while (done < b->n) {
 		long r = exo_map(b->child, b->kid + done, b->n - done);
 
@@ -91,48 +85,107 @@ flush(struct batch *b)
 		}
 		if (r != -EXO_EPERM)
 			return (int)r;
-		r = copy_to_child(b->child, &b->kid[done], b->full[done]);
+		r = copy_to_child(b->child, &b->kid[done], b->kid[done].perms);
 		if (r < 0)
 			return (int)r;
 		done++;
 	}
-	b->n = b->nself = 0;
+	b->n = 0;
 	return 0;
 }
 
-/* Add the page at va (mapped here by pte) to the batch, as how says. */
-static int
-add(struct batch *b, uint64_t va, uint64_t pte, enum how how)
+/* Is the page at va one whose contents the child needs no copy of: the
+ * upcall stack below the part in use (fork runs on it), the stack the
+ * libOS started on (the child starts afresh on it), execve's strings?
+ * It gets a zeroed frame instead. */
+static bool
+fresh(uint64_t va)
 {
-	uint64_t perms = exo_pte_perms(pte), pa = exo_pte_addr(pte);
-	struct exo_mapping m = { va, pa, perms };
+	uint64_t stack = (uint64_t)(uintptr_t)upcall_stack;
+	uint64_t in_use =
+		page_down((uint64_t)(uintptr_t)__builtin_frame_address(0));
+	uint64_t strings = (uint64_t)(uintptr_t)posix_exec_strings;
 
-	if (how == COPY && (perms & EXO_PERM_W))
-		return copy_to_child(b->child, &m, perms);
-	/* Shared memory (the pool's pages) is mapped as it is. */
-	if (how == COW && vm_shared(va))
-		how = SHARE;
-	b->full[b->n] = perms;
-	if (how == COW && (perms & EXO_PERM_W)) {
-		m.perms &= ~(uint64_t)EXO_PERM_W;
-		b->self[b->nself++] = m;
-	}
-	b->kid[b->n++] = m;
-	return b->n == BATCH ? flush(b) : 0;
+	return (va >= stack && va < in_use) ||
+	       (va >= EXO_SPAWN_STACK_TOP - EXO_SPAWN_STACK_PAGES * PAGE &&
+		va < EXO_SPAWN_STACK_TOP) ||
+	       (va >= strings && va < strings + POSIX_ARG_MAX);
 }
 
-/* Give the child the present pages of [lo, hi). */
+/* A zeroed frame of the child's at m->va. */
 static int
-copy_range(struct batch *b, uint64_t lo, uint64_t hi, enum how how)
+fresh_to_child(exo_envid_t child, const struct exo_mapping *m)
+{
+	long pa = exo_page_alloc(child, EXO_PA_ANY);
+	struct exo_mapping c = { m->va, 0, m->perms };
+
+	if (pa < 0)
+		return (int)pa;
+	c.pa = (uint64_t)pa;
+	pa = exo_map(child, &c, 1);
+	return pa < 0 ? (int)pa : 0;
+}
+
+/* Give the child the present pages of the libOS's [lo, hi): copies of
+ * the writable ones (fresh frames where the contents do not matter), the
+ * others as they are. */
+static int
+copy_range(struct batch *b, uint64_t lo, uint64_t hi)
 {
 	for (uint64_t va = vm_next_present(lo, hi); va < hi;
 	     va = vm_next_present(va + PAGE, hi)) {
-		int r = add(b, va, posix_pte(va), how);
+		uint64_t pte = posix_pte(va);
+		struct exo_mapping m = { va, exo_pte_addr(pte),
+					 exo_pte_perms(pte) };
+		int r = 0;
 
+		if ((m.perms & EXO_PERM_W) && fresh(va))
+			r = fresh_to_child(b->child, &m);
+		else if (m.perms & EXO_PERM_W)
+			r = copy_to_child(b->child, &m, m.perms);
+		else
+			b->kid[b->n++] = m;
+		if (!r && b->n == BATCH)
+			r = flush(b);
 		if (r < 0)
 			return r;
 	}
 	return flush(b);
+}
+
+/*
+ * The program area: the kernel shares our pages with the child,
+ * writable ones read-only in both (exo_map_cow); a page it may not map
+ * (a frame we have from our own parent) gets a copy in the child.
+ * Shared memory (the pool's pages) goes read-only too, and its first
+ * write on either side maps it writable again (vm.c).
+ */
+static int
+share_program(exo_envid_t child)
+{
+	uint64_t va = EXO_USER_MIN;
+
+	while (va < POSIX_AREA_END) {
+		long r = exo_map_cow(child, va, POSIX_AREA_END);
+		uint64_t pte;
+		int c;
+
+		if (r < 0)
+			return (int)r;
+		if ((uint64_t)r != va) {
+			va = (uint64_t)r;
+			continue;
+		}
+		pte = posix_pte(va);
+		c = copy_to_child(child,
+				  &(struct exo_mapping){ va, exo_pte_addr(pte),
+							 exo_pte_perms(pte) },
+				  exo_pte_perms(pte));
+		if (c < 0)
+			return c;
+		va += PAGE;
+	}
+	return 0;
 }
 
 /* The pool's header (the process table, the ramfs's names), read-write,
@@ -171,12 +224,12 @@ build(exo_envid_t child, uint64_t *arg)
 	int r;
 
 	b.child = child;
-	b.n = b.nself = 0;
-	r = copy_range(&b, EXO_USER_MIN, POSIX_AREA_END, COW);
+	b.n = 0;
+	r = share_program(child);
 	if (!r)
-		r = copy_range(&b, POSIX_AREA_END, POSIX_POOL_VA, COPY);
+		r = copy_range(&b, POSIX_AREA_END, POSIX_POOL_VA);
 	if (!r)
-		r = copy_range(&b, pool_end, EXO_USER_END, COPY);
+		r = copy_range(&b, pool_end, EXO_USER_END);
 	if (!r)
 		r = map_pool(child);
 	if (r < 0)

@@ -238,8 +238,7 @@ int vm_copy_page(uint64_t pa, uint64_t va);
  * its pages mapped and zeroed: 0 or -ENOMEM. */
 int vm_map_shared(uint64_t start, uint64_t end, unsigned prot, int shm,
 		  uint64_t off);
-/* Is va in a shared region?  Which runs do the regions use (bits)? */
-bool vm_shared(uint64_t va);
+/* Which runs of shared memory do the regions use (bits)? */
 uint64_t vm_shm_held(void);
 
 /* --- shm.c: runs of the pool's pages for shared memory ----------------- */
@@ -271,6 +270,10 @@ void posix_exec(const void *img, uint64_t size, const struct exec_args *args)
 
 /* Take upcalls on this env's upcall stack: 0 or an exo error. */
 int posix_upcall_init(void);
+/* The upcall stack, and execve's copy of the new program's strings:
+ * what of them a forked child needs, fork copies (fork.c). */
+extern char upcall_stack[];
+extern char posix_exec_strings[POSIX_ARG_MAX];
 /* In a forked child's first run (main): become the child and resume the
  * program where fork returned. */
 void posix_fork_resume(uint64_t arg) __attribute__((noreturn));

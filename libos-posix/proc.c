@@ -236,10 +236,11 @@ POSIX_SYS(exit_group)
 
 /* --- execve ------------------------------------------------------------- */
 
-static char exec_strings[POSIX_ARG_MAX];
+/* Page-aligned: a forked child gets fresh pages for it (fork.c). */
+char posix_exec_strings[POSIX_ARG_MAX] __attribute__((aligned(4096)));
 
 /* Append the program's NULL-terminated string vector at uvec to
- * exec_strings[*len..]: how many strings, or an error. */
+ * posix_exec_strings[*len..]: how many strings, or an error. */
 static long
 copy_vector(uint64_t uvec, uint32_t *len)
 {
@@ -255,7 +256,8 @@ copy_vector(uint64_t uvec, uint32_t *len)
 			return -L_EFAULT;
 		if (!s)
 			return n;
-		k = copy_in_str(exec_strings + *len, s, POSIX_ARG_MAX - *len);
+		k = copy_in_str(posix_exec_strings + *len, s,
+				POSIX_ARG_MAX - *len);
 		if (k < 0)
 			return k == -L_ERANGE ? -L_E2BIG : k;
 		*len += (uint32_t)k + 1;
@@ -280,7 +282,7 @@ POSIX_SYS(execve)
 	static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 	char path[POSIX_PATH_MAX];
 	const struct posix_rfile *file;
-	struct exec_args args = { exec_strings, 0, 0, 0 };
+	struct exec_args args = { posix_exec_strings, 0, 0, 0 };
 	long r = copy_in_str(path, a[0], sizeof(path));
 
 	if (r < 0)

@@ -153,35 +153,35 @@ vma_insert(uint64_t start, uint64_t end, unsigned prot, int shm, uint64_t off)
 	vmas[i] = (struct vma){ start, end, prot, shm, off };
 }
 
-/* Skips whole tables that are absent, and reads a present leaf table's
- * entries one load each. */
+/* Reads each table's entries in a row: at the first absent entry of a
+ * walk it looks along that table for the next present one (one load
+ * each) before walking down again. */
 uint64_t
 vm_next_present(uint64_t va, uint64_t end)
 {
-	static const unsigned shift[3] = { 39, 30, 21 };
-
 	while (va < end) {
 		unsigned level;
-		uint64_t limit;
-		const volatile uint64_t *e;
 
-		for (level = 0; level < 3; level++)
-			if (!exo_pte_valid(
-				    *(const volatile uint64_t *)(uintptr_t)
-					    exo_uvpt_pte(va, level)))
-				break;
-		if (level < 3) {
-			va = (va >> shift[level] << shift[level]) +
-			     (1ull << shift[level]);
-			continue;
-		}
-		limit = (va >> 21 << 21) + (1ull << 21);
-		if (limit > end)
-			limit = end;
-		e = (const volatile uint64_t *)(uintptr_t)exo_uvpt_pte(va, 3);
-		for (; va < limit; va += PAGE, e++)
+		for (level = 0; level < 4; level++) {
+			unsigned shift = 39 - 9 * level;
+			uint64_t span = 1ull << shift;
+			uint64_t table_end =
+				(va >> shift >> 9 << 9 << shift) + (span << 9);
+			const volatile uint64_t *e =
+				(const volatile uint64_t *)(uintptr_t)
+					exo_uvpt_pte(va, level);
+
 			if (exo_pte_valid(*e))
-				return va;
+				continue;
+			va = (va >> shift << shift) + span;
+			for (e++;
+			     va < end && va < table_end && !exo_pte_valid(*e);
+			     e++)
+				va += span;
+			break;
+		}
+		if (level == 4)
+			return va;
 	}
 	return end;
 }
@@ -353,14 +353,6 @@ vm_unmap(uint64_t start, uint64_t end)
 	pages_apply(start, end, false, 0, false);
 	shm_sync();
 	return 0;
-}
-
-bool
-vm_shared(uint64_t va)
-{
-	const struct vma *v = vma_find(va);
-
-	return v && v->shm >= 0;
 }
 
 uint64_t
