@@ -140,6 +140,19 @@ struct cow_walk {
 	long err;
 };
 
+/* Does an env that controls e own frame pa?  A page the caller maps of
+ * such a frame may go on to e: its owner could map it there itself, and
+ * it stays inside the owner's tree. */
+static bool
+ancestor_owns(const struct env *e, uint64_t pa)
+{
+	uint32_t owner = pm_owner(pa);
+	const struct env *o =
+		owner >= PM_FIRST_ENV ? env_lookup((exo_envid_t)owner) : NULL;
+
+	return o && env_controls(o, e);
+}
+
 /* One leaf of the caller: share it with the child, read-only in both if
  * it was writable; true to stop (refused, the batch full, past hi, an
  * error). */
@@ -155,7 +168,8 @@ cow_leaf(uint64_t va, pte_t *leaf, void *ctx)
 	if (va >= w->hi)
 		return true;
 	if (w->done == EXO_MAP_MAX ||
-	    may_map(w->child, pa, perms & ~EXO_PERM_W)) {
+	    (may_map(w->child, pa, perms & ~EXO_PERM_W) &&
+	     !ancestor_owns(w->child, pa))) {
 		w->stop = va;
 		return true;
 	}
@@ -173,9 +187,11 @@ cow_leaf(uint64_t va, pte_t *leaf, void *ctx)
 /*
  * Share the caller's pages in [lo, hi) with env (a fork): each is mapped
  * in env with the caller's rights, a writable one read-only in both
- * (copy-on-write is the library OS's).  Returns where it stopped: hi
- * when done, or the next page it did not map, because the caller may not
- * map that frame into env (a call starting there returns it at once) or
+ * (copy-on-write is the library OS's).  A page is shared if exo_map's
+ * rule lets the caller map its frame into env, or if the frame's owner
+ * controls env (a frame the caller has from its own parent).  Returns
+ * where it stopped: hi when done, or the next page it did not map,
+ * because neither holds (a call starting there returns it at once) or
  * because it mapped EXO_MAP_MAX pages; or -EXO_EINVAL, -EXO_ENOENT,
  * -EXO_EPERM, -EXO_ENOMEM (env's page tables).
  */

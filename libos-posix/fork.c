@@ -14,8 +14,9 @@
  *                  rest when it needs it (pool_map)
  *
  * exo_map lets us map only our own frames and the pool's (through its
- * capability); a frame we have from our own parent is refused, and the
- * child gets a copy of it instead.  The child starts in main(), which
+ * capability); exo_map_cow also passes on the program's frames we have
+ * from our own parents (their owners control the child), and a page it
+ * refuses gets a copy in the child instead.  The child starts in main(), which
  * sees posix_fork_pid set and resumes the program from fork_frame.
  */
 #include <exo/arch/pte.h>
@@ -155,8 +156,8 @@ copy_range(struct batch *b, uint64_t lo, uint64_t hi)
 
 /*
  * The program area: the kernel shares our pages with the child,
- * writable ones read-only in both (exo_map_cow); a page it may not map
- * (a frame we have from our own parent) gets a copy in the child.
+ * writable ones read-only in both (exo_map_cow), frames we have from our
+ * own parents too; a page it may not pass on gets a copy in the child.
  * Shared memory (the pool's pages) goes read-only too, and its first
  * write on either side maps it writable again (vm.c).
  */

@@ -9,7 +9,7 @@
 
 #include "posix.h"
 
-#define PIPE_CHUNK 512
+#define PIPE_CHUNK POSIX_PIPE_BUF /* a ring at a time */
 
 static struct posix_pipe *
 pipe_at(uint32_t p)
@@ -72,16 +72,19 @@ pipe_new(void)
 	return r;
 }
 
-/* Take up to n bytes out of the ring into buf: how many. */
+/* Take up to n bytes out of the ring into buf: how many.  (At most two
+ * runs: up to the ring's end, then from its start.) */
 static uint32_t
 take(struct posix_pipe *pp, const char *buf_ring, char *buf, uint32_t n)
 {
-	uint32_t have = pp->head - pp->tail;
+	uint32_t have = pp->head - pp->tail, at = pp->tail % POSIX_PIPE_BUF;
+	uint32_t first;
 
 	if (n > have)
 		n = have;
-	for (uint32_t i = 0; i < n; i++)
-		buf[i] = buf_ring[(pp->tail + i) % POSIX_PIPE_BUF];
+	first = n < POSIX_PIPE_BUF - at ? n : POSIX_PIPE_BUF - at;
+	memcpy(buf, buf_ring + at, first);
+	memcpy(buf + first, buf_ring, n - first);
 	pp->tail += n;
 	return n;
 }
@@ -91,11 +94,13 @@ static uint32_t
 put(struct posix_pipe *pp, char *buf_ring, const char *buf, uint32_t n)
 {
 	uint32_t room = POSIX_PIPE_BUF - (pp->head - pp->tail);
+	uint32_t at = pp->head % POSIX_PIPE_BUF, first;
 
 	if (n > room)
 		n = room;
-	for (uint32_t i = 0; i < n; i++)
-		buf_ring[(pp->head + i) % POSIX_PIPE_BUF] = buf[i];
+	first = n < POSIX_PIPE_BUF - at ? n : POSIX_PIPE_BUF - at;
+	memcpy(buf_ring + at, buf, first);
+	memcpy(buf_ring, buf + first, n - first);
 	pp->head += n;
 	return n;
 }

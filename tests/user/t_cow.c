@@ -7,6 +7,7 @@
  */
 #include <exo/memlayout.h>
 
+#include "prog.h"
 #include "ut.h"
 
 #define NPAGES 3
@@ -136,5 +137,39 @@ UTEST(adv_cow_no_quota)
 	UT_ASSERT(exo_pte_perms(ut_leaf(UT_VA)) & EXO_PERM_W);
 	UT_OK(exo_env_destroy((exo_envid_t)child));
 	UT_OK(ut_unpage(UT_VA, (uint64_t)pa));
+	UT_OK(exo_kcheck(EXO_CAP_MACHINE));
+}
+
+/* A page a peer has from the root (the frame's owner, which controls the
+ * peer's own child) goes on to that child; a page of a sibling's frame,
+ * whose owner does not control the child, does not. */
+UTEST(cow_from_parent)
+{
+	struct prog p;
+	long mine = UT_OK(exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY));
+	long sib = UT_OK(exo_env_create(8, 0));
+	long theirs = UT_OK(exo_page_alloc((exo_envid_t)sib, EXO_PA_ANY));
+	struct exo_mapping m[2] = {
+		{ PROG_SCRATCH_VA, (uint64_t)mine, EXO_PERM_R | EXO_PERM_W },
+		{ PROG_SCRATCH_VA + UT_PAGE, (uint64_t)theirs, EXO_PERM_R },
+	};
+	long kid;
+
+	UT_OK(prog_start(&p, "peer", 0, PEER_REMOTE, 64));
+	UT_ASSERT_EQ(exo_map(p.env, m, 2), 2);
+	kid = prog_remote(&p, EXO_SYS_ENV_CREATE, 16, 0, 0, 0);
+	UT_ASSERT(kid > 0);
+	UT_ASSERT_EQ(prog_remote(&p, EXO_SYS_MAP_COW, (uint64_t)kid,
+				 PROG_SCRATCH_VA, PROG_SCRATCH_VA + UT_PAGE, 0),
+		     PROG_SCRATCH_VA + UT_PAGE);
+	UT_ASSERT_EQ(prog_remote(&p, EXO_SYS_MAP_COW, (uint64_t)kid,
+				 PROG_SCRATCH_VA + UT_PAGE,
+				 PROG_SCRATCH_VA + 2 * UT_PAGE, 0),
+		     PROG_SCRATCH_VA + UT_PAGE);
+	/* The root's frame is mapped by the peer and its child now. */
+	UT_ASSERT_ERR(exo_page_free(EXO_ENVID_SELF, (uint64_t)mine), EXO_EBUSY);
+	UT_OK(prog_end(&p));
+	UT_OK(exo_env_destroy((exo_envid_t)sib));
+	UT_OK(exo_page_free(EXO_ENVID_SELF, (uint64_t)mine));
 	UT_OK(exo_kcheck(EXO_CAP_MACHINE));
 }
