@@ -21,21 +21,30 @@
 usercopy_start:
 
 /*
- * aarch64_copy_from_user(dst x0, usrc x1, n x2): eight bytes at a time
- * while at least eight remain (LDTR allows unaligned Normal memory), then
- * bytes.  Returns 0, or 1 after a fault with the copy partly done.
+ * aarch64_copy_from_user(dst x0, usrc x1, n x2): sixteen bytes at a time
+ * while at least sixteen remain, then eight, then bytes (LDTR allows
+ * unaligned Normal memory).  Returns 0, or 1 after a fault with the copy partly done.
  */
 	.globl	aarch64_copy_from_user
 aarch64_copy_from_user:
-	cmp	x2, #8
+	cmp	x2, #16
+	b.lo	5f
+6:	ldtr	x3, [x1]
+	EX	6b, usercopy_fault
+7:	ldtr	x4, [x1, #8]
+	EX	7b, usercopy_fault
+	stp	x3, x4, [x0], #16
+	add	x1, x1, #16
+	sub	x2, x2, #16
+	cmp	x2, #16
+	b.hs	6b
+5:	cmp	x2, #8
 	b.lo	2f
 1:	ldtr	x3, [x1]
 	EX	1b, usercopy_fault
 	str	x3, [x0], #8
 	add	x1, x1, #8
 	sub	x2, x2, #8
-	cmp	x2, #8
-	b.hs	1b
 2:	cbz	x2, 4f
 3:	ldtrb	w3, [x1]
 	EX	3b, usercopy_fault
@@ -49,15 +58,24 @@ aarch64_copy_from_user:
 /* aarch64_copy_to_user(udst x0, src x1, n x2): the same, storing. */
 	.globl	aarch64_copy_to_user
 aarch64_copy_to_user:
-	cmp	x2, #8
+	cmp	x2, #16
+	b.lo	5f
+6:	ldp	x3, x4, [x1], #16
+	sttr	x3, [x0]
+	EX	6b + 4, usercopy_fault
+7:	sttr	x4, [x0, #8]
+	EX	7b, usercopy_fault
+	add	x0, x0, #16
+	sub	x2, x2, #16
+	cmp	x2, #16
+	b.hs	6b
+5:	cmp	x2, #8
 	b.lo	2f
 1:	ldr	x3, [x1], #8
 	sttr	x3, [x0]
 	EX	1b + 4, usercopy_fault
 	add	x0, x0, #8
 	sub	x2, x2, #8
-	cmp	x2, #8
-	b.hs	1b
 2:	cbz	x2, 4f
 3:	ldrb	w3, [x1], #1
 	sttrb	w3, [x0]
