@@ -126,6 +126,7 @@
 #define L_ECHOE 0000020
 #define L_ECHOK 0000040
 #define L_NOFLSH 0000200
+#define L_TOSTOP 0000400
 #define L_ECHOCTL 0001000
 #define L_VINTR 0
 #define L_VQUIT 1

@@ -416,6 +416,8 @@ void signal_send(struct posix_procent *p, int sig);
 void signal_raise(int sig);
 void signal_group(uint32_t pgid, int sig);
 void signal_parent(struct posix_procent *p);
+/* Would sig, sent now, do something (neither ignored nor blocked)? */
+bool signal_would_act(int sig);
 /* Take the default actions of pending signals; true if one is left
  * whose handler must run (a wait then gives up). */
 bool signal_interrupts(void);

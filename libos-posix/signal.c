@@ -112,6 +112,12 @@ ignored(int sig)
 				 default_action(sig) == D_CONT));
 }
 
+bool
+signal_would_act(int sig)
+{
+	return !ignored(sig) && !(blocked & L_SIGBIT(sig));
+}
+
 /* --- sending --------------------------------------------------------------- */
 
 void

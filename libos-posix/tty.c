@@ -40,9 +40,37 @@ tty_out(const char *buf, uint64_t n)
 	exo_cons_write(exo_console(), buf + start, n - start);
 }
 
+/*
+ * A read of the terminal (sig SIGTTIN), or with TOSTOP a write
+ * (SIGTTOU), from a process outside its foreground group: the group
+ * gets sig, whose default stops it, and the call is made again once it
+ * continues (-ERESTARTSYS).  If the signal would do nothing (ignored or
+ * blocked), a read fails with -EIO and a write goes ahead (POSIX).  0
+ * for the foreground.
+ */
+static long
+background(int sig)
+{
+	struct posix_tty *t = tty();
+	uint32_t pgid = proc.pool->procs[proc.slot].pgid;
+
+	if (!t->pgrp || pgid == t->pgrp)
+		return 0;
+	if (!signal_would_act(sig))
+		return sig == L_SIGTTIN ? -L_EIO : 0;
+	pool_lock();
+	signal_group(pgid, sig);
+	pool_unlock();
+	return -L_ERESTARTSYS;
+}
+
 long
 tty_write(const char *buf, uint64_t n)
 {
+	long r = tty()->lflag & L_TOSTOP ? background(L_SIGTTOU) : 0;
+
+	if (r < 0)
+		return r;
 	tty_out(buf, n);
 	return (long)n;
 }
@@ -206,6 +234,10 @@ tty_read(uint64_t ubuf, uint64_t n, bool nonblock)
 	uint32_t k;
 	bool eof;
 
+	long bg = background(L_SIGTTIN);
+
+	if (bg < 0)
+		return bg;
 	if (!n)
 		return 0;
 	if (!vm_user_ok(ubuf, n, L_PROT_WRITE))

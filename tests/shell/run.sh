@@ -336,6 +336,11 @@ limit=20 expect_out kill-term 'sleep 30 & sleep 1; kill $!; wait $!; echo $?' \
 143"
 limit=20 expect_out kill-9 'sleep 30 & kill -9 $!; wait $!; echo $?' "Killed
 137"
+# A background job that reads the terminal stops (SIGTTIN); kill -9
+# ends it even stopped.
+limit=20 expect_out ttin 'cat & sleep 1; jobs; kill -9 %1; sleep 1; jobs' \
+	"[1]+  Stopped (tty input)        cat
+[1]+  Killed                     cat"
 # A background job that computes without system calls hears kill.
 limit=20 expect_out kill-busy \
 	"sh -c 'while :;do :;done'&sleep 1;kill \$!;wait \$!;echo \$?" \
