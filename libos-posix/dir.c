@@ -470,3 +470,150 @@ POSIX_SYS(fchownat)
 		return set_owner(0, a[2], a[3]);
 	return set_owner(path_err((int32_t)a[0], a[1]), a[2], a[3]);
 }
+
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+
+/* The entry a path (or, with no path, descriptor dirfd) names, made for
+ * a directory only its files' paths imply: its index, or an error. */
+static long
+entry_of(int64_t dirfd, uint64_t upath)
+{
+	char abs[POSIX_PATH_MAX];
+	const struct posix_rfile *f;
+	const struct posix_ofd *d;
+	uint32_t any;
+	long r;
+
+	if (!upath) {
+		d = fd_get((uint64_t)dirfd);
+		if (!d)
+			return -L_EBADF;
+		if (d->kind == FD_FILE)
+			return d->obj % POSIX_NFILES;
+		if (d->kind != FD_DIR)
+			return -L_EROFS;
+		file_dir_path(d, abs);
+	} else if ((r = fs_path_in(dirfd, upath, abs)) < 0) {
+		return r;
+	}
+	if (foreign(abs))
+		return -L_EROFS;
+	f = ramfs_find(abs);
+	if (f)
+		return f - proc.pool->files;
+	if (!strcmp(abs, "/") || !fs_is_dir(abs, &any))
+		return !strcmp(abs, "/") ? -L_EROFS : fs_missing(abs);
+	return ramfs_dir_entry(abs);
+}
+
+/*
+ * utimensat(dirfd, path or NULL, times[2] or NULL, flags).  The ramfs
+ * keeps one time per file, its last change, which stat reports as all
+ * three: the modification time given (times[1]) sets it and the access
+ * time is not kept.  The root directory has no entry to keep one in
+ * (-EROFS), as /proc and the devices do not.
+ */
+POSIX_SYS(utimensat)
+{
+	struct l_timespec ts[2];
+	uint64_t mtime = (uint64_t)exo_clock_ns();
+	bool omit = false;
+	long i;
+
+	if (a[3] & ~(uint64_t)AT_SYMLINK_NOFOLLOW)
+		return -L_EINVAL;
+	if (a[2]) {
+		if (copy_in(ts, a[2], sizeof(ts)) < 0)
+			return -L_EFAULT;
+		for (int k = 0; k < 2; k++)
+			if (ts[k].tv_nsec != UTIME_NOW &&
+			    ts[k].tv_nsec != UTIME_OMIT &&
+			    (ts[k].tv_nsec < 0 || ts[k].tv_nsec >= 1000000000))
+				return -L_EINVAL;
+		omit = ts[1].tv_nsec == UTIME_OMIT;
+		if (!omit && ts[1].tv_nsec != UTIME_NOW)
+			mtime = ts[1].tv_sec < 0
+					? 0
+					: (uint64_t)ts[1].tv_sec * 1000000000 +
+						  (uint64_t)ts[1].tv_nsec;
+	}
+	i = entry_of((int32_t)a[0], a[1]);
+	if (i < 0 || omit)
+		return i < 0 ? i : 0;
+	pool_lock();
+	proc.pool->files[i].mtime = mtime;
+	pool_unlock();
+	return 0;
+}
+
+#define RAMFS_MAGIC 0x858458f6u
+#define PROC_SUPER_MAGIC 0x9fa0u
+
+/* struct statfs: the same 64-bit layout on both arches. */
+struct l_statfs {
+	int64_t type, bsize;
+	uint64_t blocks, bfree, bavail, files, ffree;
+	int32_t fsid[2];
+	int64_t namelen, frsize, flags, spare[4];
+};
+
+_Static_assert(sizeof(struct l_statfs) == 120, "struct statfs");
+
+/* What statfs says of the file system abs is on: the ramfs (the pool's
+ * pages and file slots, with what is left of them) or /proc. */
+static long
+statfs_out(const char *abs, uint64_t ubuf)
+{
+	const struct posix_pool *pool = proc.pool;
+	struct l_statfs sf = { .bsize = PAGE, .frsize = PAGE };
+	uint32_t used = 0;
+
+	if (procfs_path(abs)) {
+		sf.type = PROC_SUPER_MAGIC;
+		sf.namelen = 255;
+		return copy_out(ubuf, &sf, sizeof(sf));
+	}
+	for (uint32_t i = 0; i < pool->nfiles && i < POSIX_NFILES; i++)
+		used += pool->files[i].name[0] != '\0';
+	sf.type = RAMFS_MAGIC;
+	sf.blocks = pool->npages;
+	sf.bfree = sf.bavail = pool->npages - page_up(pool->heap) / PAGE;
+	sf.files = POSIX_NFILES;
+	sf.ffree = POSIX_NFILES - used;
+	sf.namelen = POSIX_NAME_MAX - 1;
+	return copy_out(ubuf, &sf, sizeof(sf));
+}
+
+/* statfs(path, buf) */
+POSIX_SYS(statfs)
+{
+	char abs[POSIX_PATH_MAX];
+	struct kstat st;
+	long r = fs_path_in(L_AT_FDCWD, a[0], abs);
+
+	if (r < 0)
+		return r;
+	r = fs_stat(abs, &st);
+	if (r < 0 && procfs_stat(abs, true, &st) < 0)
+		return r;
+	return statfs_out(abs, a[1]);
+}
+
+/* fstatfs(fd, buf) */
+POSIX_SYS(fstatfs)
+{
+	const struct posix_ofd *d = fd_get(a[0]);
+
+	if (!d)
+		return -L_EBADF;
+	return statfs_out(d->kind == FD_PROC || d->kind == FD_PROCDIR ? "/proc"
+								      : "/",
+			  a[1]);
+}
+
+/* getgroups(size, list): nobody has supplementary groups. */
+POSIX_SYS(getgroups)
+{
+	return (int32_t)a[0] < 0 ? -L_EINVAL : 0;
+}

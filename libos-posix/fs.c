@@ -133,6 +133,7 @@ ramfs_stat(const struct posix_rfile *f, struct kstat *st)
 	st->dev = RAMFS_DEV;
 	st->ino = 2 + (uint64_t)(f - proc.pool->files);
 	st->blksize = PAGE;
+	st->mtime = f->mtime;
 	st->nlink = f->name[0] ? 1 : 0; /* 0: unlinked, still open */
 	if (ramfs_is_dir(f)) {
 		st->mode = f->mode;

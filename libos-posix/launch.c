@@ -306,3 +306,23 @@ posix_instance_link(struct posix_instance *in, const char *path,
 	pool->nfiles++;
 	return 0;
 }
+
+int
+posix_instance_mkdir(struct posix_instance *in, const char *path)
+{
+	struct posix_pool *pool = in->pool;
+	struct posix_rfile *rf;
+
+	if (strlen(path) >= POSIX_NAME_MAX || path[0] != '/')
+		return -EXO_EINVAL;
+	for (uint32_t i = 0; i < pool->nfiles; i++)
+		if (!strcmp(pool->files[i].name, path))
+			return -EXO_EBUSY;
+	if (pool->nfiles >= POSIX_NFILES)
+		return -EXO_ENOMEM;
+	rf = &pool->files[pool->nfiles];
+	*rf = (struct posix_rfile){ .mode = POSIX_S_IFDIR | 0755 };
+	strlcpy(rf->name, path, sizeof(rf->name));
+	pool->nfiles++;
+	return 0;
+}

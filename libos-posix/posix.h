@@ -354,6 +354,10 @@ POSIX_SYS(kill);
 POSIX_SYS(tkill);
 POSIX_SYS(tgkill);
 POSIX_SYS(futex);
+POSIX_SYS(utimensat);
+POSIX_SYS(statfs);
+POSIX_SYS(fstatfs);
+POSIX_SYS(getgroups);
 POSIX_SYS(getcwd);
 POSIX_SYS(poll);
 POSIX_SYS(select);
@@ -489,6 +493,7 @@ struct kstat {
 	uint64_t dev, ino, rdev;
 	uint32_t mode, nlink, uid, gid;
 	int64_t size, blksize, blocks;
+	uint64_t mtime; /* ns since boot: access, change and modification */
 };
 long arch_stat_out(uint64_t buf, const struct kstat *st);
 

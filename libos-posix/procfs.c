@@ -2,7 +2,8 @@
  * /proc: the processes of the instance, from the pool's process table.
  * /proc/self is a link to the caller's /proc/<pid>; each /proc/<pid>
  * has stat, statm, status, cmdline and the link exe; /proc/meminfo and
- * /proc/uptime speak of the caller's env.  A file's text is made at the
+ * /proc/uptime speak of the caller's env, /proc/mounts of the ramfs and
+ * /proc.  A file's text is made at the
  * read from offset 0 and kept (one file per process) for the reads that
  * follow, so a program reading it byte by byte sees one snapshot.
  * Numbers nobody keeps (CPU times, faults, the virtual size) are 0, as
@@ -23,6 +24,7 @@ enum proc_node {
 	P_SELF,	   /* /proc/self: a link */
 	P_MEMINFO, /* /proc/meminfo */
 	P_UPTIME,  /* /proc/uptime */
+	P_MOUNTS,  /* /proc/mounts */
 	P_PIDDIR,  /* /proc/<pid> */
 	P_EXE,	   /* /proc/<pid>/exe: a link */
 	P_STAT,	   /* the files of /proc/<pid> from here on */
@@ -32,7 +34,10 @@ enum proc_node {
 };
 
 static const char *const top_names[] = {
-	[P_SELF] = "self", [P_MEMINFO] = "meminfo", [P_UPTIME] = "uptime"
+	[P_SELF] = "self",
+	[P_MEMINFO] = "meminfo",
+	[P_UPTIME] = "uptime",
+	[P_MOUNTS] = "mounts",
 };
 static const char *const pid_names[] = { [P_EXE] = "exe",
 					 [P_STAT] = "stat",
@@ -358,6 +363,10 @@ make_text(enum proc_node node, uint32_t pid)
 		n = exo_snprintf(text.buf, TEXT_MAX, "%lu.%02lu 0.00\n",
 				 (unsigned long)(ns / 1000000000),
 				 (unsigned long)(ns / 10000000 % 100));
+	else if (node == P_MOUNTS) /* what statfs says of each */
+		n = exo_snprintf(text.buf, TEXT_MAX,
+				 "ramfs / ramfs rw 0 0\n"
+				 "proc /proc proc rw 0 0\n");
 	else if (node == P_CMDLINE) {
 		n = (int)(p->cmdline_len < POSIX_CMDLINE_MAX
 				  ? p->cmdline_len

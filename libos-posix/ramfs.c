@@ -103,6 +103,7 @@ slot_fill(struct posix_rfile *f, const char *abs, uint32_t mode)
 	strlcpy(f->name, abs, sizeof(f->name));
 	f->size = 0;
 	f->mode = mode;
+	f->mtime = (uint64_t)exo_clock_ns();
 	if (i == pool->nfiles)
 		__atomic_store_n(&pool->nfiles, i + 1, __ATOMIC_RELEASE);
 	return i;
@@ -175,6 +176,7 @@ ramfs_truncate(struct posix_rfile *f)
 {
 	pool_lock();
 	f->size = 0;
+	f->mtime = (uint64_t)exo_clock_ns();
 	pool_unlock();
 }
 
@@ -198,6 +200,7 @@ put_bytes(struct posix_ofd *d, struct posix_rfile *f, const char *chunk,
 		memcpy(data + pos, chunk, k);
 		if (pos + k > f->size)
 			f->size = pos + k;
+		f->mtime = (uint64_t)exo_clock_ns();
 		d->off = pos + k;
 	}
 	pool_unlock();

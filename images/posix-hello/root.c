@@ -109,6 +109,10 @@ static const struct test tests[] = {
 	  .out = "direct write\ndirect ok\n",
 	  .nosys_logs = 1 },
 	{ .name = "shm", .file = "shm", .argv = { "shm" }, .out = "shm ok\n" },
+	{ .name = "times",
+	  .file = "times",
+	  .argv = { "times" },
+	  .out = "times ok\n" },
 	{ .name = "busybox-echo",
 	  .file = "busybox",
 	  .argv = { "busybox", "echo", "hello" },
@@ -167,7 +171,7 @@ static const struct test tests[] = {
 		 "hello\nlibos-"
 		 "posix\nmem\nmmap\norphan\npgrp\npie\npipe\npoll\n"
 		 "procfs\nroot\n"
-		 "segv\nshm\nsignal\nstatus\ntls\n" },
+		 "segv\nshm\nsignal\nstatus\ntimes\ntls\n" },
 	{ .name = "busybox-dirs",
 	  .file = "busybox",
 	  .argv = { "busybox", "sh", "-c",

@@ -20,13 +20,14 @@ $(POSIX_SHELL_DIR)/libos-posix: $(POSIX_LIBOS)
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-$(POSIX_SHELL_DIR)/motd: $(POSIX_SHELL_DIR)/%: \
+$(POSIX_SHELL_DIR)/motd $(POSIX_SHELL_DIR)/passwd $(POSIX_SHELL_DIR)/group: \
+		$(POSIX_SHELL_DIR)/%: \
 		images/posix-shell/%
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
 $(eval $(call initrd_rule,$(POSIX_SHELL_INITRD),$(POSIX_SHELL_DIR),\
-	root libos-posix busybox motd))
+	root libos-posix busybox motd passwd group))
 
 .PHONY: posix-shell-initrd
 posix-shell-initrd: $(POSIX_SHELL_INITRD)

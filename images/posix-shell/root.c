@@ -2,7 +2,9 @@
  * The root env of the posix-shell image: an interactive busybox shell
  * on the serial console.  The initrd's files go in the ramfs under
  * /boot/; busybox gets its applet links in /bin (from what `busybox
- * --list` prints, run once captured); /etc/motd is the initrd's; then
+ * --list` prints, run once captured); /etc/motd, /etc/passwd and
+ * /etc/group (root alone, at home in /root) are the initrd's, /root and
+ * /tmp empty directories; then
  * `sh` runs as process 1 on the console.  When the shell exits the
  * machine halts.
  */
@@ -16,7 +18,7 @@
 #define LIST_TIMEOUT_NS 30000000000ull
 #define BUSYBOX "/boot/busybox"
 
-static const char *const envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100",
+static const char *const envp[] = { "PATH=/bin", "HOME=/root", "TERM=vt100",
 				    "PS1=\\w # ", NULL };
 
 static struct posix_instance instance;
@@ -123,6 +125,10 @@ main(uint64_t arg)
 						: POSIX_OUT_MAX);
 	posix_instance_link(&instance, "/bin/busybox", BUSYBOX);
 	posix_instance_link(&instance, "/etc/motd", "/boot/motd");
+	posix_instance_link(&instance, "/etc/passwd", "/boot/passwd");
+	posix_instance_link(&instance, "/etc/group", "/boot/group");
+	posix_instance_mkdir(&instance, "/root");
+	posix_instance_mkdir(&instance, "/tmp");
 	exo_printf("root: busybox with %u applets in /bin; starting sh\n",
 		   links);
 	status = run(&libos, sh_argv, 0, 0);

@@ -28,6 +28,8 @@
 	X(34, mkdirat)                                                         \
 	X(35, unlinkat)                                                        \
 	X(38, renameat)                                                        \
+	X(43, statfs)                                                          \
+	X(44, fstatfs)                                                         \
 	X(48, faccessat)                                                       \
 	X(49, chdir)                                                           \
 	X(52, fchmod)                                                          \
@@ -49,6 +51,7 @@
 	X(78, readlinkat)                                                      \
 	X(79, newfstatat)                                                      \
 	X(80, fstat)                                                           \
+	X(88, utimensat)                                                       \
 	X(93, exit)                                                            \
 	X(94, exit_group)                                                      \
 	X(96, set_tid_address)                                                 \
@@ -71,6 +74,7 @@
 	X(155, getpgid)                                                        \
 	X(156, getsid)                                                         \
 	X(157, setsid)                                                         \
+	X(158, getgroups)                                                      \
 	X(160, uname)                                                          \
 	X(166, umask)                                                          \
 	X(167, prctl)                                                          \

@@ -105,6 +105,10 @@ arch_stat_out(uint64_t buf, const struct kstat *st)
 	s.st_size = st->size;
 	s.st_blksize = st->blksize;
 	s.st_blocks = st->blocks;
+	s.st_atime = s.st_mtime = s.st_ctime =
+		(int64_t)(st->mtime / 1000000000);
+	s.st_atime_nsec = s.st_mtime_nsec = s.st_ctime_nsec =
+		(int64_t)(st->mtime % 1000000000);
 	return copy_out(buf, &s, sizeof(s));
 }
 

@@ -78,11 +78,14 @@
 	X(110, getppid)                                                        \
 	X(111, getpgrp)                                                        \
 	X(112, setsid)                                                         \
+	X(115, getgroups)                                                      \
 	X(121, getpgid)                                                        \
 	X(124, getsid)                                                         \
 	X(127, rt_sigpending)                                                  \
 	X(130, rt_sigsuspend)                                                  \
 	X(131, sigaltstack)                                                    \
+	X(137, statfs)                                                         \
+	X(138, fstatfs)                                                        \
 	X(157, prctl)                                                          \
 	X(158, arch_prctl)                                                     \
 	X(186, gettid)                                                         \
@@ -107,6 +110,7 @@
 	X(270, pselect6)                                                       \
 	X(271, ppoll)                                                          \
 	X(273, set_robust_list)                                                \
+	X(280, utimensat)                                                      \
 	X(292, dup3)                                                           \
 	X(293, pipe2)                                                          \
 	X(302, prlimit64)                                                      \

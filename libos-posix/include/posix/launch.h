@@ -27,6 +27,7 @@
 #define POSIX_POOL_SPARE (4ull << 20) /* beyond the files: pipes, new files */
 
 #define POSIX_POOL_MAGIC 0x4c4f4f50u /* "POOL" */
+#define POSIX_S_IFDIR 0040000u	     /* a ramfs entry's mode: a directory */
 
 /* flags */
 #define POSIX_LAUNCH_CAPTURE                                                   \
@@ -96,6 +97,7 @@ struct posix_rfile {
 	uint64_t size;
 	uint32_t mode;
 	uint32_t cap;
+	uint64_t mtime; /* last change, ns since boot (0: the initrd's) */
 };
 
 /* A pipe: a ring of POSIX_PIPE_BUF bytes at pool offset off (taken from
@@ -230,6 +232,11 @@ int posix_instance_link(struct posix_instance *in, const char *path,
  * wait status is posix_instance_status's.
  */
 long posix_launch(struct posix_instance *in, const struct posix_cmd *cmd);
+
+/* An empty directory path (a full ramfs path) in the instance: 0,
+ * -EXO_EBUSY (path exists), -EXO_EINVAL (not absolute, too long) or
+ * -EXO_ENOMEM (the file table is full).  Call it between launches. */
+int posix_instance_mkdir(struct posix_instance *in, const char *path);
 
 /* Process 1's final wait status; false if it never wrote one. */
 bool posix_instance_status(const struct posix_instance *in, int32_t *status);
