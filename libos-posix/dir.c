@@ -77,6 +77,8 @@ keep_parent(const char *abs)
 static void
 drop_entry(struct posix_rfile *f)
 {
+	if ((f->mode & L_S_IFMT) == L_S_IFLNK)
+		proc.pool->nlinks--;
 	f->name[0] = '\0';
 	f->mode = 0;
 }
@@ -87,7 +89,7 @@ do_mkdir(int64_t dirfd, uint64_t upath, uint64_t mode)
 {
 	char abs[POSIX_PATH_MAX];
 	struct kstat st;
-	long r = fs_path_in(dirfd, upath, abs);
+	long r = fs_path_in_link(dirfd, upath, abs);
 
 	if (r < 0)
 		return r;
@@ -149,7 +151,7 @@ do_unlink(int64_t dirfd, uint64_t upath, uint64_t flags)
 
 	if (flags & ~(uint64_t)AT_REMOVEDIR)
 		return -L_EINVAL;
-	r = fs_path_in(dirfd, upath, abs);
+	r = fs_path_in_link(dirfd, upath, abs);
 	return r < 0 ? r : remove_name(abs, flags & AT_REMOVEDIR);
 }
 
@@ -243,9 +245,9 @@ do_rename(int64_t odirfd, uint64_t uold, int64_t ndirfd, uint64_t unew,
 
 	if (flags & ~(uint64_t)RENAME_NOREPLACE)
 		return -L_EINVAL;
-	r = fs_path_in(odirfd, uold, from);
+	r = fs_path_in_link(odirfd, uold, from);
 	if (!r)
-		r = fs_path_in(ndirfd, unew, to);
+		r = fs_path_in_link(ndirfd, unew, to);
 	if (!r)
 		r = fs_stat(from, &st);
 	if (r < 0)
@@ -616,4 +618,66 @@ POSIX_SYS(fstatfs)
 POSIX_SYS(getgroups)
 {
 	return (int32_t)a[0] < 0 ? -L_EINVAL : 0;
+}
+
+/* symlinkat(target, dirfd, path): a ramfs entry of its own holding
+ * target as it is given (resolved only when followed). */
+static long
+do_symlink(uint64_t utarget, int64_t dirfd, uint64_t upath)
+{
+	char target[POSIX_PATH_MAX], abs[POSIX_PATH_MAX];
+	struct posix_rfile *f;
+	struct kstat st;
+	long len = copy_in_str(target, utarget, sizeof(target)), i;
+
+	if (len < 0)
+		return len == -L_ERANGE ? -L_ENAMETOOLONG : len;
+	if (!len)
+		return -L_ENOENT;
+	i = fs_path_in_link(dirfd, upath, abs);
+	if (i < 0)
+		return i;
+	if (!fs_stat(abs, &st) || foreign(abs))
+		return -L_EEXIST;
+	i = ramfs_add(abs, L_S_IFLNK | 0777);
+	if (i < 0)
+		return i;
+	f = &proc.pool->files[i];
+	pool_lock();
+	proc.pool->nlinks++;
+	if (pool_map(f->off, f->cap)) {
+		memcpy((char *)proc.pool + f->off, target, (uint64_t)len);
+		f->size = (uint64_t)len;
+	} else {
+		drop_entry(f);
+		i = -L_ENOSPC;
+	}
+	pool_unlock();
+	return i < 0 ? i : 0;
+}
+
+POSIX_SYS(symlinkat)
+{
+	return do_symlink(a[0], (int32_t)a[1], a[2]);
+}
+
+POSIX_SYS(symlink)
+{
+	return do_symlink(a[0], L_AT_FDCWD, a[1]);
+}
+
+long
+ramfs_readlink(const char *abs, char *target)
+{
+	const struct posix_rfile *f = ramfs_find(abs);
+	const char *data;
+
+	if (!f || (f->mode & L_S_IFMT) != L_S_IFLNK)
+		return -L_EINVAL;
+	data = ramfs_data(f);
+	if (!data)
+		return -L_EIO;
+	memcpy(target, data, f->size);
+	target[f->size] = '\0';
+	return (long)f->size;
 }

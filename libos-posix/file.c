@@ -208,7 +208,8 @@ file_lseek(struct posix_ofd *d, int64_t off, uint64_t whence)
  * earlier file gave the same entry.  *dir says if it is a directory
  * (implied by a longer path, or an entry of its own). */
 static bool
-entry_of(const char *prefix, uint64_t plen, uint32_t i, char *name, bool *dir)
+entry_of(const char *prefix, uint64_t plen, uint32_t i, char *name, bool *dir,
+	 bool *link)
 {
 	const char *p = proc.pool->files[i].name;
 	uint64_t n = 0;
@@ -221,6 +222,8 @@ entry_of(const char *prefix, uint64_t plen, uint32_t i, char *name, bool *dir)
 	memcpy(name, p, n);
 	name[n] = '\0';
 	*dir = p[n] == '/' || ramfs_is_dir(&proc.pool->files[i]);
+	*link = p[n] != '/' &&
+		(proc.pool->files[i].mode & L_S_IFMT) == L_S_IFLNK;
 	for (uint32_t j = 0; j < i; j++) {
 		const char *q = proc.pool->files[j].name;
 
@@ -260,7 +263,7 @@ POSIX_SYS(getdents64)
 	char prefix[POSIX_PATH_MAX], name[POSIX_NAME_MAX];
 	uint64_t size = a[2] < sizeof(buf) ? a[2] : sizeof(buf), at = 0;
 	uint64_t plen;
-	bool dir;
+	bool dir, link = false;
 
 	if (!d)
 		return -L_EBADF;
@@ -282,11 +285,13 @@ POSIX_SYS(getdents64)
 			strlcpy(name, fixed[i], sizeof(name));
 			dir = true;
 		} else if (!entry_of(prefix, plen, (uint32_t)(i - DOT_ENTRIES),
-				     name, &dir)) {
+				     name, &dir, &link)) {
 			continue;
 		}
 		if (!put_dirent(buf, size, &at, 2 + i, i + 1, name,
-				dir ? L_DT_DIR : L_DT_REG))
+				dir    ? L_DT_DIR
+				: link ? L_DT_LNK
+				       : L_DT_REG))
 			break;
 	}
 	if (!at && d->off < DOT_ENTRIES + proc.pool->nfiles)

@@ -35,8 +35,122 @@ push_component(char *p, uint64_t *len, const char *c, uint64_t n)
 	return true;
 }
 
+#define LINK_HOPS 40 /* Linux's MAXSYMLINKS */
+
+/* The ramfs's symbolic link at the normalised path abs, or NULL. */
+static const struct posix_rfile *
+link_at(const char *abs)
+{
+	const struct posix_rfile *f = ramfs_find(abs);
+
+	return f && (f->mode & L_S_IFMT) == L_S_IFLNK ? f : NULL;
+}
+
+/* Replace the link f, which the first n bytes of abs name, by its
+ * target (relative to the link's directory unless absolute), keeping
+ * the rest of abs: 0, -ENAMETOOLONG or -EIO (its bytes cannot be
+ * mapped). */
+static long
+splice(char *abs, uint64_t n, const struct posix_rfile *f)
+{
+	char path[POSIX_PATH_MAX], rest[POSIX_PATH_MAX];
+	const char *target = ramfs_data(f);
+	uint64_t len = 0;
+
+	if (!target)
+		return -L_EIO;
+	strlcpy(rest, abs + n, sizeof(rest));
+	if (target[0] != '/') {
+		while (n > 1 && abs[n - 1] != '/')
+			n--;
+		len = n;
+		memcpy(path, abs, len);
+	}
+	if (len + f->size + strlen(rest) + 2 >= POSIX_PATH_MAX)
+		return -L_ENAMETOOLONG;
+	memcpy(path + len, target, f->size);
+	len += f->size;
+	path[len] = '/';
+	strlcpy(path + len + 1, rest, sizeof(path) - len - 1);
+	return fs_normalise(path, abs);
+}
+
+/*
+ * Follow the symbolic links along the normalised path abs, in place:
+ * every component's, and the last one's if last.  0, -ELOOP after
+ * LINK_HOPS links, or an error of splice.  Free when the ramfs holds no
+ * link, which is the common case (the lookups are linear).
+ */
+static long
+follow(char *abs, bool last)
+{
+	unsigned hops = 0;
+
+	while (proc.pool->nlinks) {
+		uint64_t n = strlen(abs), i;
+		const struct posix_rfile *f = NULL;
+
+		for (i = 2; i <= n && !f; i++) {
+			char c = abs[i];
+
+			if ((c && c != '/') || (!c && !last))
+				continue;
+			abs[i] = '\0';
+			f = link_at(abs);
+			abs[i] = c;
+		}
+		if (!f)
+			return 0;
+		if (++hops > LINK_HOPS)
+			return -L_ELOOP;
+		if (splice(abs, i - 1, f) < 0)
+			return -L_ENAMETOOLONG;
+	}
+	return 0;
+}
+
+long
+fs_normalise(const char *path, char *out)
+{
+	uint64_t len = 1;
+
+	strlcpy(out, "/", POSIX_PATH_MAX);
+	while (*path) {
+		const char *end = path;
+
+		while (*end && *end != '/')
+			end++;
+		if (end > path &&
+		    !push_component(out, &len, path, (uint64_t)(end - path)))
+			return -L_ENAMETOOLONG;
+		path = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* fs_resolve, the last component not followed. */
+static long
+resolve(int64_t dirfd, const char *path, char *out, bool last)
+{
+	long r = fs_resolve_at(dirfd, path, out);
+
+	return r < 0 ? r : follow(out, last);
+}
+
 long
 fs_resolve(int64_t dirfd, const char *path, char *out)
+{
+	return resolve(dirfd, path, out, true);
+}
+
+long
+fs_resolve_link(int64_t dirfd, const char *path, char *out)
+{
+	return resolve(dirfd, path, out, false);
+}
+
+long
+fs_resolve_at(int64_t dirfd, const char *path, char *out)
 {
 	uint64_t len = 1;
 
@@ -81,6 +195,17 @@ fs_path_in(int64_t dirfd, uint64_t upath, char *abs)
 	if (r < 0)
 		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
 	return fs_resolve(dirfd, path, abs);
+}
+
+long
+fs_path_in_link(int64_t dirfd, uint64_t upath, char *abs)
+{
+	char path[POSIX_PATH_MAX];
+	long r = copy_in_str(path, upath, sizeof(path));
+
+	if (r < 0)
+		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
+	return fs_resolve_link(dirfd, path, abs);
 }
 
 bool
@@ -140,7 +265,9 @@ ramfs_stat(const struct posix_rfile *f, struct kstat *st)
 		st->nlink = f->name[0] ? 2 : 0;
 		return;
 	}
-	st->mode = L_S_IFREG | (f->mode & 07777);
+	st->mode = (f->mode & L_S_IFMT) == L_S_IFLNK
+			   ? L_S_IFLNK | 0777
+			   : L_S_IFREG | (f->mode & 07777);
 	st->size = (int64_t)f->size;
 	st->blocks = (int64_t)((f->size + 511) / 512);
 }

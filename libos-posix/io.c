@@ -296,7 +296,8 @@ do_stat(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
 		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
 	if (r == 0 && (flags & L_AT_EMPTY_PATH))
 		return stat_fd((uint64_t)dirfd, ubuf);
-	r = fs_resolve(dirfd, path, abs);
+	r = flags & AT_SYMLINK_NOFOLLOW ? fs_resolve_link(dirfd, path, abs)
+					: fs_resolve(dirfd, path, abs);
 	if (!r && procfs_path(abs))
 		r = procfs_stat(abs,
 				!(flags & AT_SYMLINK_NOFOLLOW) ||
@@ -331,14 +332,14 @@ do_readlink(int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size)
 {
 	char abs[POSIX_PATH_MAX], target[POSIX_PATH_MAX];
 	struct kstat st;
-	long r = fs_path_in(dirfd, upath, abs);
+	long r = fs_path_in_link(dirfd, upath, abs);
 
 	if (r < 0)
 		return r;
 	if (procfs_path(abs))
 		r = procfs_readlink(abs, target);
 	else if (!(r = fs_stat(abs, &st)))
-		r = -L_EINVAL;
+		r = ramfs_readlink(abs, target);
 	if (r < 0)
 		return r;
 	if ((int64_t)size <= 0)

@@ -36,6 +36,7 @@
 #define L_ERANGE 34
 #define L_ENAMETOOLONG 36
 #define L_ENOSYS 38
+#define L_ELOOP 40
 
 /* auxiliary vector (uapi/linux/auxvec.h) */
 #define AT_NULL 0

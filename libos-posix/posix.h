@@ -358,6 +358,8 @@ POSIX_SYS(utimensat);
 POSIX_SYS(statfs);
 POSIX_SYS(fstatfs);
 POSIX_SYS(getgroups);
+POSIX_SYS(symlink);
+POSIX_SYS(symlinkat);
 POSIX_SYS(getcwd);
 POSIX_SYS(poll);
 POSIX_SYS(select);
@@ -499,10 +501,17 @@ long arch_stat_out(uint64_t buf, const struct kstat *st);
 
 /* --- fs.c: paths over the ramfs ------------------------------------------ */
 
-/* The normalised absolute path of path (relative to dirfd, for now only
- * AT_FDCWD) into out[POSIX_PATH_MAX]: 0, -ENOENT (empty), -EBADF,
- * -ENAMETOOLONG. */
+/* The normalised absolute path of path (relative to dirfd: the cwd,
+ * or a directory descriptor) into out[POSIX_PATH_MAX], symbolic links
+ * followed: 0, -ENOENT (empty), -EBADF, -ENOTDIR, -ENAMETOOLONG,
+ * -ELOOP.  _link follows all but the last component (lstat, readlink,
+ * unlink, rename, symlink); _at follows none. */
 long fs_resolve(int64_t dirfd, const char *path, char *out);
+long fs_resolve_link(int64_t dirfd, const char *path, char *out);
+long fs_resolve_at(int64_t dirfd, const char *path, char *out);
+/* path (absolute) normalised into out[POSIX_PATH_MAX]: 0 or
+ * -ENAMETOOLONG. */
+long fs_normalise(const char *path, char *out);
 /* What stat says of the normalised path abs (links followed): 0 or
  * -ENOENT, -ENOTDIR. */
 long fs_stat(const char *abs, struct kstat *st);
@@ -519,8 +528,13 @@ long fs_missing(const char *abs);
  * against dirfd into abs[POSIX_PATH_MAX]: 0 or -EFAULT, -ENAMETOOLONG,
  * -ENOENT, -EBADF, -ENOTDIR. */
 long fs_path_in(int64_t dirfd, uint64_t upath, char *abs);
+long fs_path_in_link(int64_t dirfd, uint64_t upath, char *abs);
 
 /* --- dir.c: names in the ramfs: mkdir, unlink, rename, access ------------ */
+
+/* The target of the ramfs's symbolic link at abs into
+ * target[POSIX_PATH_MAX]: its length, -EINVAL (not a link) or -EIO. */
+long ramfs_readlink(const char *abs, char *target);
 
 #define L_EACCES 13
 #define L_EBUSY 16

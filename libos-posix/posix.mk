@@ -95,7 +95,7 @@ POSIX_PIE_CC := aarch64-linux-gnu-gcc -static-pie
 endif
 POSIX_TEST_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror
 POSIX_TESTS := hello args mem tls status segv errors fork forkloop orphan \
-	fds pipe files pgrp poll signal mmap direct shm times dirs procfs
+	fds pipe files pgrp poll signal mmap direct shm times links dirs procfs
 
 $(addprefix $(POSIX_HELLO_DIR)/,$(POSIX_TESTS)): $(POSIX_HELLO_DIR)/%: \
 		tests/posix/%.c tests/posix/check.h libos-posix/posix.mk

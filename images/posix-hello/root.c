@@ -109,6 +109,10 @@ static const struct test tests[] = {
 	  .out = "direct write\ndirect ok\n",
 	  .nosys_logs = 1 },
 	{ .name = "shm", .file = "shm", .argv = { "shm" }, .out = "shm ok\n" },
+	{ .name = "links",
+	  .file = "links",
+	  .argv = { "links" },
+	  .out = "links ok\n" },
 	{ .name = "times",
 	  .file = "times",
 	  .argv = { "times" },
@@ -169,7 +173,7 @@ static const struct test tests[] = {
 	  .out = "args\nbusybox\ndirect\ndirs\nerrors\nfds\nfiles\nfork\nforklo"
 		 "op\n"
 		 "hello\nlibos-"
-		 "posix\nmem\nmmap\norphan\npgrp\npie\npipe\npoll\n"
+		 "posix\nlinks\nmem\nmmap\norphan\npgrp\npie\npipe\npoll\n"
 		 "procfs\nroot\n"
 		 "segv\nshm\nsignal\nstatus\ntimes\ntls\n" },
 	{ .name = "busybox-dirs",

@@ -322,6 +322,9 @@ limit=$((WAIT * 3)) run forks '. /etc/forks 200' && {
 	echo "$arch/shell/forks: 200 forks took $((t1 - t0))s" >>"$dir/times"
 }
 
+expect_out symlink 'ln -s /etc/motd /tmp/m; readlink /tmp/m; cat /tmp/m' \
+	"/etc/motd
+Welcome to Exo: busybox runs unmodified on libos-posix."
 # Who we are, the file system, and a file's time.
 expect_out id 'id' "uid=0(root) gid=0(root)"
 expect_match df 'df / | tail -1' \

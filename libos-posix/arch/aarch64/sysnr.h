@@ -27,6 +27,7 @@
 	X(29, ioctl)                                                           \
 	X(34, mkdirat)                                                         \
 	X(35, unlinkat)                                                        \
+	X(36, symlinkat)                                                       \
 	X(38, renameat)                                                        \
 	X(43, statfs)                                                          \
 	X(44, fstatfs)                                                         \

@@ -62,6 +62,7 @@
 	X(83, mkdir)                                                           \
 	X(84, rmdir)                                                           \
 	X(87, unlink)                                                          \
+	X(88, symlink)                                                         \
 	X(89, readlink)                                                        \
 	X(90, chmod)                                                           \
 	X(91, fchmod)                                                          \
@@ -104,6 +105,7 @@
 	X(262, newfstatat)                                                     \
 	X(263, unlinkat)                                                       \
 	X(264, renameat)                                                       \
+	X(266, symlinkat)                                                      \
 	X(267, readlinkat)                                                     \
 	X(268, fchmodat)                                                       \
 	X(269, faccessat)                                                      \

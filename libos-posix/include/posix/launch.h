@@ -166,6 +166,7 @@ struct posix_pool {
 	uint32_t pool_cap;    /* the first process's slots: the pool ... */
 	uint32_t console_cap; /* ... and the console (READ|WRITE|GRANT) */
 	uint32_t nfiles;
+	uint32_t nlinks; /* symbolic links in the ramfs (none: no lookups) */
 	/* The first process: pid 1; its path, argv and envp, each
 	 * NUL-terminated, in strings[0..strings_len). */
 	uint32_t argc, envc, strings_len;
