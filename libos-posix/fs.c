@@ -186,26 +186,29 @@ fs_resolve_at(int64_t dirfd, const char *path, char *out)
 	return 0;
 }
 
-long
-fs_path_in(int64_t dirfd, uint64_t upath, char *abs)
+/* The program's path at upath, resolved (the last link followed if
+ * last). */
+static long
+path_in(int64_t dirfd, uint64_t upath, char *abs, bool last)
 {
 	char path[POSIX_PATH_MAX];
 	long r = copy_in_str(path, upath, sizeof(path));
 
 	if (r < 0)
 		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
-	return fs_resolve(dirfd, path, abs);
+	return resolve(dirfd, path, abs, last);
+}
+
+long
+fs_path_in(int64_t dirfd, uint64_t upath, char *abs)
+{
+	return path_in(dirfd, upath, abs, true);
 }
 
 long
 fs_path_in_link(int64_t dirfd, uint64_t upath, char *abs)
 {
-	char path[POSIX_PATH_MAX];
-	long r = copy_in_str(path, upath, sizeof(path));
-
-	if (r < 0)
-		return r == -L_ERANGE ? -L_ENAMETOOLONG : r;
-	return fs_resolve_link(dirfd, path, abs);
+	return path_in(dirfd, upath, abs, false);
 }
 
 bool

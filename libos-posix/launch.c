@@ -280,37 +280,13 @@ posix_instance_status(const struct posix_instance *in, int32_t *status)
 	return true;
 }
 
-int
-posix_instance_link(struct posix_instance *in, const char *path,
-		    const char *target)
+/* Add entry e under the name path to the instance's ramfs: 0,
+ * -EXO_EINVAL (not absolute, too long), -EXO_EBUSY (path exists) or
+ * -EXO_ENOMEM (the file table is full). */
+static int
+add_entry(struct posix_pool *pool, const char *path,
+	  const struct posix_rfile *e)
 {
-	struct posix_pool *pool = in->pool;
-	const struct posix_rfile *t = NULL;
-	struct posix_rfile *rf;
-
-	if (strlen(path) >= POSIX_NAME_MAX)
-		return -EXO_EINVAL;
-	for (uint32_t i = 0; i < pool->nfiles; i++) {
-		if (!strcmp(pool->files[i].name, path))
-			return -EXO_EBUSY;
-		if (!strcmp(pool->files[i].name, target))
-			t = &pool->files[i];
-	}
-	if (!t || t->cap)
-		return -EXO_ENOENT;
-	if (pool->nfiles >= POSIX_NFILES)
-		return -EXO_ENOMEM;
-	rf = &pool->files[pool->nfiles];
-	*rf = *t;
-	strlcpy(rf->name, path, sizeof(rf->name));
-	pool->nfiles++;
-	return 0;
-}
-
-int
-posix_instance_mkdir(struct posix_instance *in, const char *path)
-{
-	struct posix_pool *pool = in->pool;
 	struct posix_rfile *rf;
 
 	if (strlen(path) >= POSIX_NAME_MAX || path[0] != '/')
@@ -321,8 +297,30 @@ posix_instance_mkdir(struct posix_instance *in, const char *path)
 	if (pool->nfiles >= POSIX_NFILES)
 		return -EXO_ENOMEM;
 	rf = &pool->files[pool->nfiles];
-	*rf = (struct posix_rfile){ .mode = POSIX_S_IFDIR | 0755 };
+	*rf = *e;
 	strlcpy(rf->name, path, sizeof(rf->name));
 	pool->nfiles++;
 	return 0;
+}
+
+int
+posix_instance_link(struct posix_instance *in, const char *path,
+		    const char *target)
+{
+	struct posix_pool *pool = in->pool;
+
+	for (uint32_t i = 0; i < pool->nfiles; i++)
+		if (!strcmp(pool->files[i].name, target))
+			return pool->files[i].cap
+				       ? -EXO_ENOENT
+				       : add_entry(pool, path, &pool->files[i]);
+	return -EXO_ENOENT;
+}
+
+int
+posix_instance_mkdir(struct posix_instance *in, const char *path)
+{
+	const struct posix_rfile dir = { .mode = POSIX_S_IFDIR | 0755 };
+
+	return add_entry(in->pool, path, &dir);
 }

@@ -91,6 +91,20 @@ map_fill(uint64_t at, uint64_t len, const struct posix_rfile *f, uint64_t off,
 	return r;
 }
 
+/* Where a new mapping of len bytes goes (*at), emptied of what was
+ * there: 0, -ENOMEM or -EEXIST (MAP_FIXED_NOREPLACE over a mapping). */
+static int
+make_room(uint64_t hint, uint64_t len, uint64_t flags, uint64_t *at)
+{
+	*at = place(hint, len, flags);
+	if (!*at)
+		return -L_ENOMEM;
+	if ((flags & L_MAP_FIXED_NOREPLACE) && !(flags & L_MAP_FIXED) &&
+	    vm_any(*at, *at + len))
+		return -L_EEXIST;
+	return vm_unmap(*at, *at + len);
+}
+
 /* mmap of shared memory: anonymous only (the ramfs keeps no pages a
  * file mapping could share: -ENODEV). */
 static long
@@ -103,13 +117,7 @@ map_shared(uint64_t hint, uint64_t len, uint64_t prot, uint64_t flags,
 
 	if (!(flags & L_MAP_ANONYMOUS))
 		return fd_get(fd) ? -L_ENODEV : -L_EBADF;
-	at = place(hint, len, flags);
-	if (!at)
-		return -L_ENOMEM;
-	if ((flags & L_MAP_FIXED_NOREPLACE) && !(flags & L_MAP_FIXED) &&
-	    vm_any(at, at + len))
-		return -L_EEXIST;
-	r = vm_unmap(at, at + len);
+	r = make_room(hint, len, flags, &at);
 	if (r < 0)
 		return r;
 	shm = shm_create(len / PAGE, &off);
@@ -147,13 +155,7 @@ POSIX_SYS(mmap)
 		return -L_EINVAL;
 	if (!(flags & L_MAP_ANONYMOUS) && !(file = map_file(a[4], a[5], &err)))
 		return err;
-	at = place(a[0], len, flags);
-	if (!at)
-		return -L_ENOMEM;
-	if ((flags & L_MAP_FIXED_NOREPLACE) && !(flags & L_MAP_FIXED) &&
-	    vm_any(at, at + len))
-		return -L_EEXIST;
-	r = vm_unmap(at, at + len);
+	r = make_room(a[0], len, flags, &at);
 	if (!r && file)
 		r = map_fill(at, len, file, a[5], (unsigned)prot);
 	else if (!r)

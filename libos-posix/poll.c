@@ -91,22 +91,33 @@ POSIX_SYS(poll)
 	return do_poll(a[0], a[1], ms < 0 ? -1 : (int64_t)ms * 1000000);
 }
 
+/* The timeout at the program's timespec uts (none: -1) into *ns: 0,
+ * -EFAULT or -EINVAL. */
+static long
+timeout_of(uint64_t uts, int64_t *ns)
+{
+	struct l_timespec ts;
+
+	*ns = -1;
+	if (!uts)
+		return 0;
+	if (copy_in(&ts, uts, sizeof(ts)) < 0)
+		return -L_EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -L_EINVAL;
+	*ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return 0;
+}
+
 /* ppoll(fds, nfds, timeout or NULL, sigmask, size): the mask is in
  * force while it waits. */
 POSIX_SYS(ppoll)
 {
-	struct l_timespec ts;
-	int64_t ns = -1;
-	long r;
+	int64_t ns;
+	long r = timeout_of(a[2], &ns);
 
-	if (a[2]) {
-		if (copy_in(&ts, a[2], sizeof(ts)) < 0)
-			return -L_EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -L_EINVAL;
-		ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
-	r = signal_wait_mask(a[3], a[4]);
+	if (!r)
+		r = signal_wait_mask(a[3], a[4]);
 	return r < 0 ? r : do_poll(a[0], a[1], ns);
 }
 
@@ -199,18 +210,12 @@ POSIX_SYS(select)
  * {sigmask, size} or NULL): the mask is in force while it waits. */
 POSIX_SYS(pselect6)
 {
-	struct l_timespec ts;
 	uint64_t m[2] = { 0, 8 };
-	int64_t ns = -1;
-	long r;
+	int64_t ns;
+	long r = timeout_of(a[4], &ns);
 
-	if (a[4]) {
-		if (copy_in(&ts, a[4], sizeof(ts)) < 0)
-			return -L_EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -L_EINVAL;
-		ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
+	if (r < 0)
+		return r;
 	if (a[5] && copy_in(m, a[5], sizeof(m)) < 0)
 		return -L_EFAULT;
 	r = signal_wait_mask(m[0], m[1]);

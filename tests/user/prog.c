@@ -153,3 +153,17 @@ prog_remote_access(struct prog *p, enum peer_cmd cmd, uint64_t va,
 	*val = (uint64_t)p->sh->ret;
 	return 1;
 }
+
+int
+prog_blocked(exo_envid_t env, uint64_t timeout_ns)
+{
+	uint64_t end = (uint64_t)exo_clock_ns() + timeout_ns;
+	struct exo_envinfo info;
+
+	while (exo_env_info(env, &info) == 0 && info.state != EXO_ENV_BLOCKED)
+		if ((uint64_t)exo_clock_ns() > end)
+			return 0;
+		else
+			exo_yield(env);
+	return info.state == EXO_ENV_BLOCKED;
+}

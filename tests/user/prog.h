@@ -145,6 +145,9 @@ long prog_start(struct prog *p, const char *name, unsigned slot, uint64_t mode,
 int prog_alive(const struct prog *p);
 /* Wait up to timeout_ns for the program's env to die: whether it did. */
 int prog_wait_dead(const struct prog *p, uint64_t timeout_ns);
+/* Wait up to timeout_ns until env is blocked (in an IPC or a wait),
+ * giving it the CPU meanwhile: whether it came. */
+int prog_blocked(exo_envid_t env, uint64_t timeout_ns);
 /* Wait up to timeout_ns until *w == want: whether it came. */
 int prog_poll(const volatile uint64_t *w, uint64_t want, uint64_t timeout_ns);
 /* Destroy the program if it is alive and free the shared page: 0 or an

@@ -12,15 +12,7 @@
 static int
 blocked(exo_envid_t env)
 {
-	uint64_t end = (uint64_t)exo_clock_ns() + TIMEOUT;
-	struct exo_envinfo info;
-
-	while (exo_env_info(env, &info) == 0 && info.state != EXO_ENV_BLOCKED)
-		if ((uint64_t)exo_clock_ns() > end)
-			return 0;
-		else
-			exo_yield(env);
-	return info.state == EXO_ENV_BLOCKED;
+	return prog_blocked(env, TIMEOUT);
 }
 
 /* A PEER_SERVE echo server waiting for calls; *ep a CALL capability. */

@@ -18,19 +18,11 @@
 /* The word as the root sees it. */
 static volatile uint32_t *const rw = (volatile uint32_t *)(uintptr_t)ROOT_WORD;
 
-/* Wait until env is blocked: whether it came. */
+/* Wait until env is blocked (in an IPC or a wait): whether it came. */
 static int
 blocked(exo_envid_t env)
 {
-	uint64_t end = (uint64_t)exo_clock_ns() + TIMEOUT;
-	struct exo_envinfo info;
-
-	while (exo_env_info(env, &info) == 0 && info.state != EXO_ENV_BLOCKED)
-		if ((uint64_t)exo_clock_ns() > end)
-			return 0;
-		else
-			exo_yield(env);
-	return info.state == EXO_ENV_BLOCKED;
+	return prog_blocked(env, TIMEOUT);
 }
 
 /* Have the PEER_REMOTE peer start system call nr without waiting for it:

@@ -217,9 +217,9 @@ int posix_instance_create(const char *prefix, uint64_t window,
 /*
  * Give the initrd's file target (a full ramfs path) a second name, path,
  * sharing its bytes: what busybox's applet links are.  0, -EXO_ENOENT
- * (no such initrd file), -EXO_EBUSY (path exists), -EXO_EINVAL (too
- * long) or -EXO_ENOMEM (the file table is full).  Call it between
- * launches.
+ * (no such initrd file), -EXO_EBUSY (path exists), -EXO_EINVAL (not
+ * absolute, too long) or -EXO_ENOMEM (the file table is full).  Call it
+ * between launches.
  */
 int posix_instance_link(struct posix_instance *in, const char *path,
 			const char *target);
