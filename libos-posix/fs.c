@@ -109,12 +109,13 @@ follow(char *abs, bool last)
 	return 0;
 }
 
-long
-fs_normalise(const char *path, char *out)
+/* Append path's components to the normalised path out: 0 or
+ * -ENAMETOOLONG. */
+static long
+push_path(char *out, const char *path)
 {
-	uint64_t len = 1;
+	uint64_t len = strlen(out);
 
-	strlcpy(out, "/", POSIX_PATH_MAX);
 	while (*path) {
 		const char *end = path;
 
@@ -126,6 +127,13 @@ fs_normalise(const char *path, char *out)
 		path = *end ? end + 1 : end;
 	}
 	return 0;
+}
+
+long
+fs_normalise(const char *path, char *out)
+{
+	strlcpy(out, "/", POSIX_PATH_MAX);
+	return push_path(out, path);
 }
 
 /* fs_resolve, the last component not followed. */
@@ -152,8 +160,6 @@ fs_resolve_link(int64_t dirfd, const char *path, char *out)
 long
 fs_resolve_at(int64_t dirfd, const char *path, char *out)
 {
-	uint64_t len = 1;
-
 	if (!path[0])
 		return -L_ENOENT;
 	if (path[0] == '/') {
@@ -172,18 +178,7 @@ fs_resolve_at(int64_t dirfd, const char *path, char *out)
 		else if (!file_dir_path(d, out))
 			return -L_ENOENT;
 	}
-	len = strlen(out);
-	while (*path) {
-		const char *end = path;
-
-		while (*end && *end != '/')
-			end++;
-		if (end > path &&
-		    !push_component(out, &len, path, (uint64_t)(end - path)))
-			return -L_ENAMETOOLONG;
-		path = *end ? end + 1 : end;
-	}
-	return 0;
+	return push_path(out, path);
 }
 
 /* The program's path at upath, resolved (the last link followed if

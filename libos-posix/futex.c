@@ -22,19 +22,16 @@
 static long
 deadline_of(uint64_t uts, bool absolute, uint64_t *deadline)
 {
-	struct l_timespec ts;
 	uint64_t ns;
+	long r;
 
 	*deadline = UINT64_MAX;
 	if (!uts)
 		return 0;
-	if (copy_in(&ts, uts, sizeof(ts)) < 0)
-		return -L_EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -L_EINVAL;
-	ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-	*deadline = absolute ? ns : (uint64_t)exo_clock_ns() + ns;
-	return 0;
+	r = copy_in_timespec(uts, &ns);
+	if (!r)
+		*deadline = absolute ? ns : (uint64_t)exo_clock_ns() + ns;
+	return r;
 }
 
 /* Sleep while the word at uaddr holds val: 0 (woken, or it changed),

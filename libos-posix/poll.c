@@ -96,17 +96,16 @@ POSIX_SYS(poll)
 static long
 timeout_of(uint64_t uts, int64_t *ns)
 {
-	struct l_timespec ts;
+	uint64_t t;
+	long r;
 
 	*ns = -1;
 	if (!uts)
 		return 0;
-	if (copy_in(&ts, uts, sizeof(ts)) < 0)
-		return -L_EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -L_EINVAL;
-	*ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
-	return 0;
+	r = copy_in_timespec(uts, &t);
+	if (!r)
+		*ns = (int64_t)t;
+	return r;
 }
 
 /* ppoll(fds, nfds, timeout or NULL, sigmask, size): the mask is in

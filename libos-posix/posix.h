@@ -287,6 +287,9 @@ bool proc_prune_kids(void);
 /* --- syscall.c ----------------------------------------------------------- */
 
 void posix_syscall(struct exo_upcall_frame *f);
+/* The program's timespec at uts in ns: 0, -EFAULT or -EINVAL (a
+ * negative or malformed one). */
+long copy_in_timespec(uint64_t uts, uint64_t *ns);
 bool posix_random(void *buf, uint64_t len);
 
 /* Handlers: a[] holds the six argument registers; the result (>= 0, or

@@ -248,18 +248,28 @@ sleep_until(uint64_t deadline)
 /* Sleep for the program's timespec at ureq, or until it, as a time of
  * the clock, if absolute; interrupted, a relative sleep writes the time
  * left at urem (if not NULL). */
+long
+copy_in_timespec(uint64_t uts, uint64_t *ns)
+{
+	struct l_timespec ts;
+
+	if (copy_in(&ts, uts, sizeof(ts)) < 0)
+		return -L_EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -L_EINVAL;
+	*ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	return 0;
+}
+
 static long
 do_sleep(uint64_t ureq, uint64_t urem, bool absolute)
 {
 	struct l_timespec ts;
 	uint64_t ns, deadline, now;
-	long r;
+	long r = copy_in_timespec(ureq, &ns);
 
-	if (copy_in(&ts, ureq, sizeof(ts)) < 0)
-		return -L_EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -L_EINVAL;
-	ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	if (r < 0)
+		return r;
 	deadline = absolute ? ns : (uint64_t)exo_clock_ns() + ns;
 	r = sleep_until(deadline);
 	if (r == 0 || absolute || !urem)
