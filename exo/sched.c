@@ -133,6 +133,13 @@ sched_resume(void)
 	sched_run();
 }
 
+bool
+sched_resumes_current(void)
+{
+	return curenv && curenv->state == EXO_ENV_RUNNABLE && !need_resched &&
+	       !curenv->pending;
+}
+
 /* The current env gave its slice to the env now current (IPC). */
 void
 sched_donate(void)

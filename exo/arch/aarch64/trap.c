@@ -8,6 +8,7 @@
 #include <exo/error.h>
 #include <exo/upcall.h>
 #include <kernel/arch.h>
+#include <kernel/env.h>
 #include <kernel/printk.h>
 #include <arch/aarch64.h>
 
@@ -396,4 +397,29 @@ aarch64_svc_trap(struct trapframe *tf)
 	struct trap_info ti = { .kind = TRAP_SYSCALL, .code = tf->esr };
 
 	trap_from_user(tf, &ti);
+}
+
+/*
+ * exo_upcall_return off the full path (vectors.S, exo_svc): the
+ * registers in the upcall frame at x0 become tf's, to be resumed at once,
+ * if the env goes on as it is (nothing due, no reschedule).  true if so;
+ * false leaves tf as it was, for the full path (which reports a bad
+ * frame).  On aarch64 every reflected Linux call comes back this way.
+ */
+bool
+aarch64_upcall_return(struct trapframe *tf)
+{
+	struct exo_regs r;
+
+	if (!sched_resumes_current() ||
+	    arch_copy_from_user(
+		    &r, tf->x[0] + offsetof(struct exo_upcall_frame, regs),
+		    sizeof(r)))
+		return false;
+	arch_tf_from_regs(tf, &r);
+	curenv->info->counters.syscalls++;
+	/* Page-table writes before the env's next walks, as in
+	 * arch_return_to_user. */
+	__asm__ volatile("dsb ishst" ::: "memory");
+	return true;
 }

@@ -12,6 +12,7 @@
  * saves only what C may clobber and returns to EL0 on its own (exo_svc).
  */
 #include <exo/arch/syscall.h>
+#include <exo/syscall_nr.h>
 #include <arch/trapframe.h>
 
 /* ESR_EL1 of exactly `svc #EXO_SVC_IMM`: EC 0x15 (SVC from AArch64), IL
@@ -176,6 +177,9 @@ exo_svc:
 	mrs	x3, spsr_el1
 	stp	x2, x3, [sp, #TF_ELR]
 	mov	x29, xzr
+	cmp	x8, #EXO_SYS_UPCALL_RETURN
+	b.eq	exo_upcall_ret
+exo_svc_call:
 	mov	x0, x8
 	mov	x1, sp
 	add	x2, sp, #TF_FAST_RET
@@ -200,6 +204,22 @@ exo_svc:
 	ldp	x30, x0, [sp, #TF_X30]
 	add	sp, sp, #TF_SIZE
 	eret
+
+/*
+ * exo_upcall_return: aarch64_upcall_return() makes the frame at sp the
+ * upcall frame's registers (all of them: x19..x28 too), and the way out
+ * loads every one, as for an env switch; if it declines, the frame is as
+ * it was and the call takes the usual way (the full path).
+ */
+exo_upcall_ret:
+	mov	x0, sp
+	bl	aarch64_upcall_return
+	cbz	w0, 1f
+	mov	x0, sp
+	add	x1, sp, #TF_SIZE
+	b	aarch64_return_to_user
+1:	ldr	x8, [sp, #(8 * 8)]
+	b	exo_svc_call
 
 /*
  * The call needs the full path: complete the frame (x19..x28 are still

@@ -133,5 +133,8 @@ void sched_yield_to(struct env *e);
 void sched_donate(void);
 __noreturn void sched_run(void);
 __noreturn void sched_resume(void);
+/* Whether the current env goes on as it is at the end of this kernel
+ * entry: runnable, not to be rescheduled, no upcall due. */
+bool sched_resumes_current(void);
 
 #endif

@@ -93,6 +93,9 @@ void timer_init(void);
  * the Exo calls the fast path in vectors.S declined. */
 void aarch64_trap(struct trapframe *tf, unsigned kind);
 __noreturn void aarch64_user_trap(struct trapframe *tf, unsigned kind);
+/* exo_upcall_return from exo_svc: whether tf now holds the registers to
+ * resume (trap.c). */
+bool aarch64_upcall_return(struct trapframe *tf);
 __noreturn void aarch64_svc_trap(struct trapframe *tf);
 
 /* user.c: EL0 state (FP/SIMD, EL0 access controls, PAN) at arch_init(). */
