@@ -423,3 +423,15 @@ aarch64_upcall_return(struct trapframe *tf)
 	__asm__ volatile("dsb ishst" ::: "memory");
 	return true;
 }
+
+/* A Linux svc #0 off the full path (vectors.S, linux_svc). */
+bool
+aarch64_linux_svc(struct trapframe *tf)
+{
+	if (!trap_foreign_fast(tf))
+		return false;
+	/* Page-table writes before the env's next walks, as in
+	 * arch_return_to_user. */
+	__asm__ volatile("dsb ishst" ::: "memory");
+	return true;
+}

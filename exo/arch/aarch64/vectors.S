@@ -16,8 +16,10 @@
 #include <arch/trapframe.h>
 
 /* ESR_EL1 of exactly `svc #EXO_SVC_IMM`: EC 0x15 (SVC from AArch64), IL
- * (a 32-bit instruction) and the immediate as the whole ISS. */
+ * (a 32-bit instruction) and the immediate as the whole ISS; and of a
+ * Linux `svc #0`. */
 #define ESR_EXO_SVC ((0x15 << 26) | (1 << 25) | EXO_SVC_IMM)
+#define ESR_LINUX_SVC ((0x15 << 26) | (1 << 25))
 #define VEC_EL0_SYNC 8
 /* Where syscall_try_fast() leaves the result: the SP slot, which the fast
  * path never fills, so one ldp reloads x30 and the result together. */
@@ -45,6 +47,9 @@
 	movk	x1, #(ESR_EXO_SVC >> 16), lsl #16
 	cmp	x0, x1
 	b.eq	exo_svc
+	movz	x1, #(ESR_LINUX_SVC >> 16), lsl #16
+	cmp	x0, x1
+	b.eq	linux_svc
 	mov	x1, #VEC_EL0_SYNC
 	b	user_entry
 .endm
@@ -148,6 +153,32 @@ user_entry:
 	mov	x29, xzr
 	mov	x30, xzr
 	mov	x0, sp
+	bl	aarch64_user_trap
+	/* aarch64_user_trap() never returns. */
+
+/*
+ * A Linux system call: the whole frame, as user_entry saves it; then
+ * aarch64_linux_svc() reflects it to the env's library OS and the env
+ * resumes at once in its upcall entry, or, if it declines, the usual
+ * way (aarch64_user_trap, the full path).
+ */
+linux_svc:
+	SAVE_X2_X29
+	mrs	x2, sp_el0
+	stp	x30, x2, [sp, #TF_X30]
+	SAVE_SYSREGS
+	mrs	x2, tpidr_el0
+	str	x2, [sp, #TF_TPIDR]
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, sp
+	bl	aarch64_linux_svc
+	cbz	w0, 1f
+	mov	x0, sp
+	add	x1, sp, #TF_SIZE
+	b	aarch64_return_to_user
+1:	mov	x0, sp
+	mov	x1, #VEC_EL0_SYNC
 	bl	aarch64_user_trap
 	/* aarch64_user_trap() never returns. */
 

@@ -96,6 +96,9 @@ __noreturn void aarch64_user_trap(struct trapframe *tf, unsigned kind);
 /* exo_upcall_return from exo_svc: whether tf now holds the registers to
  * resume (trap.c). */
 bool aarch64_upcall_return(struct trapframe *tf);
+/* A Linux svc #0, its frame complete: whether it was reflected and tf
+ * now starts the upcall (trap.c). */
+bool aarch64_linux_svc(struct trapframe *tf);
 __noreturn void aarch64_svc_trap(struct trapframe *tf);
 
 /* user.c: EL0 state (FP/SIMD, EL0 access controls, PAN) at arch_init(). */
