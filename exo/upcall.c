@@ -33,8 +33,7 @@ upcall_deliver(struct env *e, struct exo_upcall_frame *f)
 	at &= ~15ull;
 	if (at < top - UPCALL_STACK_SPAN || !vm_user_range(at, sizeof(*f)))
 		return -EXO_EFAULT;
-	arch_tf_to_regs(env_tf(e), &f->regs);
-	if (arch_copy_to_user(at, f, sizeof(*f)))
+	if (arch_upcall_frame_out(at, f, env_tf(e)))
 		return -EXO_EFAULT;
 	arch_tf_init(env_tf(e), e->upcall_entry, at, at);
 	e->info->counters.upcalls++;

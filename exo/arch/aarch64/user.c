@@ -5,6 +5,7 @@
  */
 #include <exo/error.h>
 #include <exo/memlayout.h>
+#include <exo/upcall.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
 #include <kernel/memlayout.h>
@@ -245,4 +246,25 @@ arch_sync_icache(const void *kva, size_t n)
 	for (p = start & ~(iline - 1); p < end; p += iline)
 		__asm__ volatile("ic ivau, %0" ::"r"(p) : "memory");
 	__asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}
+
+/* The trap frame's x0-x30, sp and elr are exo_regs' x0-x30, sp and pc,
+ * in the same order: one copy from the frame itself, then the rest. */
+_Static_assert(offsetof(struct trapframe, elr) == 32 * 8 &&
+		       offsetof(struct exo_regs, pc) == 32 * 8,
+	       "x0-x30, sp, pc line up");
+
+int
+arch_upcall_frame_out(uint64_t at, const struct exo_upcall_frame *f,
+		      const struct trapframe *tf)
+{
+	uint64_t regs = at + offsetof(struct exo_upcall_frame, regs);
+	uint64_t tail[3] = { tf->spsr & SPSR_NZCV, tf->tpidr, 0 };
+
+	if (arch_copy_to_user(at, f, offsetof(struct exo_upcall_frame, regs)) ||
+	    arch_copy_to_user(regs, tf, 33 * 8) ||
+	    arch_copy_to_user(regs + offsetof(struct exo_regs, pstate), tail,
+			      sizeof(tail)))
+		return -EXO_EFAULT;
+	return 0;
 }

@@ -5,6 +5,7 @@
  * mode.  Trap classification is in trap.c, address spaces in as.c.
  */
 #include <exo/error.h>
+#include <exo/upcall.h>
 #include <exo/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/lib.h>
@@ -387,4 +388,14 @@ arch_page_zero(void *page)
 void
 arch_sync_icache(const void *kva, size_t n)
 {
+}
+
+int
+arch_upcall_frame_out(uint64_t at, const struct exo_upcall_frame *f,
+		      const struct trapframe *tf)
+{
+	struct exo_upcall_frame out = *f;
+
+	arch_tf_to_regs(tf, &out.regs);
+	return arch_copy_to_user(at, &out, sizeof(out));
 }
