@@ -255,7 +255,7 @@ _Static_assert(offsetof(struct trapframe, elr) == 32 * 8 &&
 	       "x0-x30, sp, pc line up");
 
 int
-arch_upcall_frame_out(uint64_t at, const struct exo_upcall_frame *f,
+arch_upcall_frame_out(uint64_t at, struct exo_upcall_frame *f,
 		      const struct trapframe *tf)
 {
 	uint64_t regs = at + offsetof(struct exo_upcall_frame, regs);

@@ -391,11 +391,9 @@ arch_sync_icache(const void *kva, size_t n)
 }
 
 int
-arch_upcall_frame_out(uint64_t at, const struct exo_upcall_frame *f,
+arch_upcall_frame_out(uint64_t at, struct exo_upcall_frame *f,
 		      const struct trapframe *tf)
 {
-	struct exo_upcall_frame out = *f;
-
-	arch_tf_to_regs(tf, &out.regs);
-	return arch_copy_to_user(at, &out, sizeof(out));
+	arch_tf_to_regs(tf, &f->regs);
+	return arch_copy_to_user(at, f, sizeof(*f));
 }

@@ -129,9 +129,9 @@ void arch_tf_to_regs(const struct trapframe *tf, struct exo_regs *r);
 void arch_tf_from_regs(struct trapframe *tf, const struct exo_regs *r);
 struct exo_upcall_frame;
 /* Write an upcall frame at user address at: f's header and tf's
- * registers (as arch_tf_to_regs would give them; f->regs is not read).
+ * registers (as arch_tf_to_regs would give them; f->regs is scratch).
  * 0 or -EXO_EFAULT. */
-int arch_upcall_frame_out(uint64_t at, const struct exo_upcall_frame *f,
+int arch_upcall_frame_out(uint64_t at, struct exo_upcall_frame *f,
 			  const struct trapframe *tf);
 
 /* Initial per-env state (FP/SIMD reset, thread pointers zero). */
