@@ -41,8 +41,8 @@ fault(struct exo_upcall_frame *f)
 	signal_fault(f, s, f->fault == EXO_FAULT_PAGE && posix_pte(f->addr));
 }
 
-static void
-upcall(struct exo_upcall_frame *f)
+void
+posix_upcall(struct exo_upcall_frame *f)
 {
 	switch (f->type) {
 	case EXO_UPCALL_SYSCALL:
@@ -86,7 +86,7 @@ pool_ok(const struct posix_pool *pool)
 int
 posix_upcall_init(void)
 {
-	int r = exo_upcall_init(upcall, upcall_stack, sizeof(upcall_stack));
+	int r = arch_upcall_init(upcall_stack, sizeof(upcall_stack));
 
 	if (!r)
 		r = (int)exo_alert_word(&proc.pool->procs[proc.slot].wake);

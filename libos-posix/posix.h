@@ -270,6 +270,10 @@ void posix_exec(const void *img, uint64_t size, const struct exec_args *args)
 
 /* Take upcalls on this env's upcall stack: 0 or an exo error. */
 int posix_upcall_init(void);
+/* What an upcall runs (main.c), and how the arch's entry is installed
+ * on [stack, stack + size): 0 or an exo error. */
+void posix_upcall(struct exo_upcall_frame *f);
+int arch_upcall_init(void *stack, uint64_t size);
 /* The upcall stack, and execve's copy of the new program's strings:
  * what of them a forked child needs, fork copies (fork.c). */
 extern char upcall_stack[];

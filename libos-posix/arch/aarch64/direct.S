@@ -10,6 +10,9 @@
  * register).  No FP/SIMD register is saved: the libOS is built with
  * general registers only.
  */
+#include <exo/arch/syscall.h>
+#include <exo/syscall_nr.h>
+
 #include "upcall.h"
 
 #define R(n) (POSIX_FRAME_REGS + (n) * 8)
@@ -79,5 +82,26 @@ posix_direct_entry:
 	mov sp, x17
 	br x16
 	.size posix_direct_entry, . - posix_direct_entry
+
+/*
+ * The upcall entry (arch.c installs it): the kernel starts it with sp and
+ * x0 at the frame.  It runs posix_upcall and resumes the frame through
+ * exo_upcall_return.  Unlike libexo's entry it leaves the FP/SIMD
+ * registers alone: the libOS, built with general registers only, never
+ * touches them, so they are the program's throughout.
+ */
+	.globl posix_upcall_entry
+	.type posix_upcall_entry, %function
+	.p2align 2
+posix_upcall_entry:
+	mov x19, x0			/* callee-saved: the frame */
+	mov x29, xzr			/* backtraces end here */
+	mov x30, xzr
+	bl posix_upcall
+	mov x0, x19
+	mov x8, #EXO_SYS_UPCALL_RETURN
+	svc #EXO_SVC_IMM
+	udf #0				/* a bad frame: a fault, so SIGILL */
+	.size posix_upcall_entry, . - posix_upcall_entry
 
 	.section .note.GNU-stack, "", @progbits

@@ -176,3 +176,10 @@ arch_enter(uint64_t entry, uint64_t sp)
 	posix_log("posix: pid %u: cannot start the program\n", proc.pid);
 	posix_exit(127 << 8);
 }
+
+/* libexo's entry: it resumes the program in user mode. */
+int
+arch_upcall_init(void *stack, uint64_t size)
+{
+	return exo_upcall_init(posix_upcall, stack, size);
+}
