@@ -32,6 +32,8 @@ boot() {
 	log=$dir/console.log fifo=$dir/input
 	[ $boots -gt 1 ] && log=$dir/console.$boots.log
 	rm -f "$fifo" "$log"
+	# There before QEMU's shell opens it, which waits for the FIFO.
+	: >"$log"
 	mkfifo "$fifo" || exit 2
 	sh mk/qemu.sh --arch "$arch" --kernel "$kernel" --initrd "$initrd" \
 		--timeout $((WAIT * 12)) <"$fifo" >"$log" 2>&1 &
