@@ -29,18 +29,6 @@ foreign(const char *abs)
 	return procfs_path(abs) || dev_find(abs, &kind, &rdev);
 }
 
-/* The directory part of abs into out[POSIX_PATH_MAX]. */
-static void
-dir_of(const char *abs, char *out)
-{
-	uint64_t slash = strlen(abs);
-
-	while (slash > 0 && abs[slash] != '/')
-		slash--;
-	strlcpy(out, abs, POSIX_PATH_MAX);
-	out[slash ? slash : 1] = '\0';
-}
-
 /* Does any entry lie below the directory abs? */
 static bool
 has_children(const char *abs)
@@ -65,7 +53,7 @@ keep_parent(const char *abs)
 	char parent[POSIX_PATH_MAX];
 	long r;
 
-	dir_of(abs, parent);
+	fs_dirname(abs, parent);
 	if (!strcmp(parent, "/"))
 		return 0;
 	r = ramfs_dir_entry(parent);
@@ -210,7 +198,7 @@ check_rename(const char *from, const char *to, bool from_dir, uint64_t flags,
 		return -L_EBUSY;
 	if (from_dir && !strncmp(to, from, n) && to[n] == '/')
 		return -L_EINVAL; /* a directory into itself */
-	dir_of(to, parent);
+	fs_dirname(to, parent);
 	if (fs_stat(parent, &st) < 0)
 		return fs_missing(to);
 	if ((st.mode & L_S_IFMT) != L_S_IFDIR)

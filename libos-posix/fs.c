@@ -206,6 +206,17 @@ fs_path_in_link(int64_t dirfd, uint64_t upath, char *abs)
 	return path_in(dirfd, upath, abs, false);
 }
 
+void
+fs_dirname(const char *abs, char *out)
+{
+	uint64_t slash = strlen(abs);
+
+	while (slash > 0 && abs[slash] != '/')
+		slash--;
+	strlcpy(out, abs, POSIX_PATH_MAX);
+	out[slash ? slash : 1] = '\0';
+}
+
 bool
 fs_is_dir(const char *abs, uint32_t *file)
 {

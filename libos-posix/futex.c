@@ -54,7 +54,7 @@ futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 		if (signal_interrupts())
 			return deadline == UINT64_MAX ? -L_ERESTARTSYS
 						      : -L_EINTR;
-		tty_pull_foreground();
+		tty_pull_foreground(now);
 		until = deadline - now < WAIT_SLICE_NS ? deadline
 						       : now + WAIT_SLICE_NS;
 		if (exo_wait_word(w, val, 0, until - now) == -EXO_EAGAIN ||

@@ -191,8 +191,8 @@ long tty_read(uint64_t ubuf, uint64_t n, bool nonblock);
 bool tty_readable(void);
 long tty_ioctl(uint64_t cmd, uint64_t uarg);
 /* A waiter takes typed input while the terminal makes signals of
- * it, so ^C and ^Z act while nobody reads. */
-void tty_pull_foreground(void);
+ * it, so ^C and ^Z act while nobody reads (now: the clock). */
+void tty_pull_foreground(uint64_t now);
 
 /* --- pipe.c: poll ------------------------------------------------------- */
 
@@ -522,6 +522,9 @@ long fs_normalise(const char *path, char *out);
 /* What stat says of the normalised path abs (links followed): 0 or
  * -ENOENT, -ENOTDIR. */
 long fs_stat(const char *abs, struct kstat *st);
+/* The directory part of the normalised path abs into
+ * out[POSIX_PATH_MAX] ("/" at the top). */
+void fs_dirname(const char *abs, char *out);
 /* What stat says of ramfs entry f. */
 void ramfs_stat(const struct posix_rfile *f, struct kstat *st);
 /* Is the normalised path abs a directory of the ramfs?  Its entry (if

@@ -109,19 +109,6 @@ slot_fill(struct posix_rfile *f, const char *abs, uint32_t mode)
 	return i;
 }
 
-/* The directory part of abs into parent[POSIX_PATH_MAX] ("/" at the
- * top). */
-static void
-parent_of(const char *abs, char *parent)
-{
-	uint64_t slash = strlen(abs);
-
-	while (slash > 0 && abs[slash] != '/')
-		slash--;
-	strlcpy(parent, abs, POSIX_PATH_MAX);
-	parent[slash ? slash : 1] = '\0';
-}
-
 long
 ramfs_add(const char *abs, uint32_t mode)
 {
@@ -132,7 +119,7 @@ ramfs_add(const char *abs, uint32_t mode)
 
 	if (strlen(abs) >= POSIX_NAME_MAX)
 		return -L_ENAMETOOLONG;
-	parent_of(abs, parent);
+	fs_dirname(abs, parent);
 	if (!fs_is_dir(parent, &any))
 		return fs_missing(abs);
 	pool_lock();

@@ -68,6 +68,8 @@ shm_create(uint64_t pages, uint64_t *off)
 static void
 count(uint64_t set, int delta)
 {
+	if (!set)
+		return;
 	pool_lock();
 	for (unsigned i = 0; i < POSIX_NSHM; i++)
 		if (set >> i & 1)
@@ -84,7 +86,11 @@ shm_fork(bool hold)
 void
 shm_sync(void)
 {
-	uint64_t now = vm_shm_held();
+	uint64_t now;
+
+	if (!held)
+		return; /* the common case: no shared memory */
+	now = vm_shm_held();
 
 	if (held & ~now)
 		count(held & ~now, -1);

@@ -468,13 +468,10 @@ POSIX_SYS(rt_sigpending)
 	return copy_out(a[0], &set, sizeof(set));
 }
 
-/* Wait with mask in force until a handler is to run: -EINTR. */
+/* Wait until a handler is to run: -EINTR. */
 static long
-suspend(uint64_t mask)
+suspend(void)
 {
-	suspend_mask = blocked;
-	blocked = mask & ~UNBLOCKABLE;
-	suspended = true;
 	for (;;) {
 		uint32_t seq = posix_wake_seq();
 
@@ -494,6 +491,7 @@ signal_wait_mask(uint64_t umask, uint64_t size)
 		return -L_EINVAL;
 	if (copy_in(&mask, umask, sizeof(mask)) < 0)
 		return -L_EFAULT;
+	/* Until the way out, or the handler's sigreturn, puts ours back. */
 	suspend_mask = blocked;
 	blocked = mask & ~UNBLOCKABLE;
 	suspended = true;
@@ -503,18 +501,14 @@ signal_wait_mask(uint64_t umask, uint64_t size)
 /* rt_sigsuspend(mask, sigsetsize) */
 POSIX_SYS(rt_sigsuspend)
 {
-	uint64_t mask;
+	long r = a[0] ? signal_wait_mask(a[0], a[1]) : -L_EFAULT;
 
-	if (a[1] != 8)
-		return -L_EINVAL;
-	if (copy_in(&mask, a[0], sizeof(mask)) < 0)
-		return -L_EFAULT;
-	return suspend(mask);
+	return r < 0 ? r : suspend();
 }
 
 POSIX_SYS(pause)
 {
-	return suspend(blocked);
+	return suspend();
 }
 
 #define L_MINSIGSTKSZ 2048

@@ -197,14 +197,14 @@ takeable(const struct posix_tty *t, uint64_t n)
 }
 
 void
-tty_pull_foreground(void)
+tty_pull_foreground(uint64_t now)
 {
 	struct posix_tty *t = tty();
 
 	/* Often enough for ^C to feel at once, seldom enough that a busy
 	 * pipe's waits do not each look at the UART. */
 	if ((proc.pool->flags & POSIX_LAUNCH_CAPTURE) || !(t->lflag & L_ISIG) ||
-	    (uint64_t)exo_clock_ns() - t->pulled < TTY_PULL_NS)
+	    now - t->pulled < TTY_PULL_NS)
 		return;
 	pool_lock();
 	pull(t);

@@ -76,15 +76,15 @@ posix_wait_on(uint64_t set[POSIX_NPROC / 64])
 	set[proc.slot / 64] |= 1ull << (proc.slot % 64);
 }
 
-void
-posix_nap(uint32_t seq, uint64_t deadline, uint64_t mask)
+/* posix_nap with the clock read already (it is a system call). */
+static void
+nap(uint32_t seq, uint64_t deadline, uint64_t mask, uint64_t now)
 {
 	struct posix_procent *p = me();
-	uint64_t now = (uint64_t)exo_clock_ns();
 
 	if (now >= deadline || posix_wake_seq() != seq)
 		return;
-	tty_pull_foreground();
+	tty_pull_foreground(now);
 	__atomic_store_n(&p->waiting, 1, __ATOMIC_SEQ_CST);
 	exo_wait_word(&p->wake, seq, mask,
 		      deadline - now < WAIT_NAP_NS ? deadline - now
@@ -92,13 +92,22 @@ posix_nap(uint32_t seq, uint64_t deadline, uint64_t mask)
 	__atomic_store_n(&p->waiting, 0, __ATOMIC_SEQ_CST);
 }
 
+void
+posix_nap(uint32_t seq, uint64_t deadline, uint64_t mask)
+{
+	nap(seq, deadline, mask, (uint64_t)exo_clock_ns());
+}
+
 long
 posix_block(uint32_t seq, uint64_t deadline, uint64_t mask)
 {
+	uint64_t now;
+
 	if (signal_interrupts())
 		return -L_ERESTARTSYS;
-	if ((uint64_t)exo_clock_ns() >= deadline)
+	now = (uint64_t)exo_clock_ns();
+	if (now >= deadline)
 		return -L_ETIMEDOUT;
-	posix_nap(seq, deadline, mask);
+	nap(seq, deadline, mask, now);
 	return signal_interrupts() ? -L_ERESTARTSYS : 0;
 }

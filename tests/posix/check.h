@@ -1,11 +1,13 @@
 /*
  * The checks the system-call test programs share: record the first that
- * failed (the program prints it), and "this call failed with errno e".
+ * failed, "this call failed with errno e", and the report at the end.
  */
 #ifndef TESTS_POSIX_CHECK_H
 #define TESTS_POSIX_CHECK_H
 
 #include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
 static const char *bad;
 
@@ -20,6 +22,22 @@ static inline int
 fails(long r, int e)
 {
 	return r == -1 && errno == e;
+}
+
+/* The program's last words: "NAME ok", or "NAME bad: " and the first
+ * failed check; its exit status. */
+static inline int
+report(const char *name)
+{
+	write(1, name, strlen(name));
+	if (!bad) {
+		write(1, " ok\n", 4);
+		return 0;
+	}
+	write(1, " bad: ", 6);
+	write(1, bad, strlen(bad));
+	write(1, "\n", 1);
+	return 1;
 }
 
 #endif

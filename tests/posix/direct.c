@@ -9,7 +9,6 @@
  */
 #define _GNU_SOURCE
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
@@ -117,10 +116,5 @@ main(void)
 	      "restarted read");
 	waitpid((pid_t)pid, NULL, 0);
 out:
-	if (bad) {
-		printf("direct bad: %s\n", bad);
-		return 1;
-	}
-	printf("direct ok\n");
-	return 0;
+	return report("direct");
 }

@@ -9,7 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stdio.h> /* rename */
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -202,10 +202,5 @@ main(void)
 	remove_names();
 	rename_names();
 	masks_and_access();
-	if (bad) {
-		printf("dirs: %s\n", bad);
-		return 1;
-	}
-	printf("dirs ok\n");
-	return 0;
+	return report("dirs");
 }

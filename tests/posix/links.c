@@ -8,7 +8,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stdio.h> /* rename */
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,10 +80,5 @@ main(void)
 	check(fails(readlink("/ld/f", buf, sizeof(buf)), EINVAL),
 	      "readlink of a file");
 	check(fails(symlink("x", "/nonesuch/l"), ENOENT), "ENOENT");
-	if (bad) {
-		printf("links bad: %s\n", bad);
-		return 1;
-	}
-	printf("links ok\n");
-	return 0;
+	return report("links");
 }

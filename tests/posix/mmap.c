@@ -5,7 +5,6 @@
  * Prints "mmap ok" or the first failure.
  */
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -52,10 +51,5 @@ main(void)
 	check(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED &&
 		      errno == EINVAL,
 	      "EINVAL");
-	if (bad) {
-		printf("mmap bad: %s\n", bad);
-		return 1;
-	}
-	printf("mmap ok\n");
-	return 0;
+	return report("mmap");
 }

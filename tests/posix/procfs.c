@@ -164,10 +164,5 @@ main(void)
 	self();
 	child();
 	listings();
-	if (bad) {
-		printf("procfs: %s\n", bad);
-		return 1;
-	}
-	printf("procfs ok\n");
-	return 0;
+	return report("procfs");
 }

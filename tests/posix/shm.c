@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -154,10 +153,5 @@ main(void)
 	reuse();
 	pingpong();
 	errors();
-	if (bad) {
-		printf("shm bad: %s\n", bad);
-		return 1;
-	}
-	printf("shm ok\n");
-	return 0;
+	return report("shm");
 }

@@ -10,7 +10,6 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -322,10 +321,5 @@ main(void)
 	interrupted();
 	altstack();
 	errors();
-	if (bad) {
-		printf("signal bad: %s\n", bad);
-		return 1;
-	}
-	printf("signal ok\n");
-	return 0;
+	return report("signal");
 }

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -70,10 +69,5 @@ main(void)
 	      "fstatfs /proc");
 	check(fails(statfs("/nonesuch", &sf), ENOENT), "statfs ENOENT");
 	check(getgroups(4, groups) == 0, "getgroups");
-	if (bad) {
-		printf("times bad: %s\n", bad);
-		return 1;
-	}
-	printf("times ok\n");
-	return 0;
+	return report("times");
 }

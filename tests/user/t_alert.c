@@ -333,21 +333,6 @@ UTEST(alert_ipc_blocked)
  * and leave the alert word as it was; a read-only mapping suffices. */
 UTEST(adv_alert_addresses)
 {
-	static const uint64_t fault[] = {
-		4,
-		EXO_USER_MIN - 4,
-		UT_VA + 16 * UT_PAGE,
-		EXO_ENVINFO,
-		EXO_UVPT,
-		EXO_USER_TOP - 4,
-		EXO_USER_TOP,
-		0x0000900000000000ull,
-		0xffff800000000000ull,
-		0xffffffff80000000ull,
-		~0ull - 3,
-	};
-	static const uint64_t misaligned[] = { UT_VA + 1, UT_VA + 2, UT_VA + 3,
-					       UT_VA + 4094, ~0ull };
 	long pa = UT_OK(exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY));
 	struct exo_mapping m = { UT_VA, (uint64_t)pa, EXO_PERM_R };
 
@@ -355,16 +340,12 @@ UTEST(adv_alert_addresses)
 	UT_OK(ut_upcalls_on(alert_hook));
 	UT_ASSERT_EQ(exo_map(EXO_ENVID_SELF, &m, 1), 1);
 	UT_OK(exo_alert_word(rw));
-	for (unsigned i = 0; i < sizeof(fault) / sizeof(fault[0]); i++) {
-		volatile uint32_t *w = (volatile uint32_t *)(uintptr_t)fault[i];
-		UT_ASSERT_ERR(exo_alert_word(w), EXO_EFAULT);
-	}
-	for (unsigned i = 0; i < sizeof(misaligned) / sizeof(misaligned[0]);
-	     i++) {
-		volatile uint32_t *w =
-			(volatile uint32_t *)(uintptr_t)misaligned[i];
-		UT_ASSERT_ERR(exo_alert_word(w), EXO_EINVAL);
-	}
+	for (unsigned i = 0; i < UT_NBAD_WORDS; i++)
+		UT_ASSERT_ERR(exo_alert_word(ut_word(ut_bad_words[i])),
+			      EXO_EFAULT);
+	for (unsigned i = 0; i < UT_NMISALIGNED_WORDS; i++)
+		UT_ASSERT_ERR(exo_alert_word(ut_word(ut_misaligned_words[i])),
+			      EXO_EINVAL);
 	UT_ASSERT_EQ(exo_wake_word(rw, 1), 0);
 	UT_ASSERT_EQ(alerts, 1);
 	UT_OK(exo_alert_word(NULL));

@@ -275,33 +275,17 @@ UTEST(word_pingpong)
  * wake. */
 UTEST(adv_word_addresses)
 {
-	static const uint64_t fault[] = {
-		0,
-		4,
-		EXO_USER_MIN - 4,
-		UT_VA + 16 * UT_PAGE,
-		EXO_ENVINFO,
-		EXO_UVPT,
-		EXO_USER_TOP - 4,
-		EXO_USER_TOP,
-		0x0000900000000000ull,
-		0xffff800000000000ull,
-		0xffffffff80000000ull,
-		~0ull - 3,
-	};
-	static const uint64_t misaligned[] = { UT_VA + 1, UT_VA + 2, UT_VA + 3,
-					       UT_VA + 4094, ~0ull };
 	long wpa = UT_OK(word_page());
 
-	for (unsigned i = 0; i < sizeof(fault) / sizeof(fault[0]); i++) {
-		volatile uint32_t *w = (volatile uint32_t *)(uintptr_t)fault[i];
+	UT_ASSERT_ERR(exo_wait_word(NULL, 0, 0, ~0ull), EXO_EFAULT);
+	UT_ASSERT_ERR(exo_wake_word(NULL, 1), EXO_EFAULT);
+	for (unsigned i = 0; i < UT_NBAD_WORDS; i++) {
+		volatile uint32_t *w = ut_word(ut_bad_words[i]);
 		UT_ASSERT_ERR(exo_wait_word(w, 0, 0, ~0ull), EXO_EFAULT);
 		UT_ASSERT_ERR(exo_wake_word(w, 1), EXO_EFAULT);
 	}
-	for (unsigned i = 0; i < sizeof(misaligned) / sizeof(misaligned[0]);
-	     i++) {
-		volatile uint32_t *w =
-			(volatile uint32_t *)(uintptr_t)misaligned[i];
+	for (unsigned i = 0; i < UT_NMISALIGNED_WORDS; i++) {
+		volatile uint32_t *w = ut_word(ut_misaligned_words[i]);
 		UT_ASSERT_ERR(exo_wait_word(w, 0, 0, ~0ull), EXO_EINVAL);
 		UT_ASSERT_ERR(exo_wake_word(w, 1), EXO_EINVAL);
 	}

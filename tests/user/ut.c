@@ -194,3 +194,21 @@ ut_child_release(struct ut_child *c)
 {
 	return ut_unpage(SHARED_VA, c->shared_pa);
 }
+
+const uint64_t ut_bad_words[UT_NBAD_WORDS] = {
+	4,
+	EXO_USER_MIN - 4,
+	UT_VA + 16 * UT_PAGE,
+	EXO_ENVINFO,
+	EXO_UVPT,
+	EXO_USER_TOP - 4,
+	EXO_USER_TOP,
+	0x0000900000000000ull,
+	0xffff800000000000ull,
+	0xffffffff80000000ull,
+	~0ull - 3,
+};
+
+const uint64_t ut_misaligned_words[UT_NMISALIGNED_WORDS] = {
+	UT_VA + 1, UT_VA + 2, UT_VA + 3, UT_VA + 4094, ~0ull,
+};

@@ -51,6 +51,21 @@ long ut_page(uint64_t va, unsigned perms);
 /* Unmap va and free pa: 0 or an error. */
 long ut_unpage(uint64_t va, uint64_t pa);
 
+/* Addresses of 32-bit words no call may take: none mapped (the root's
+ * scratch page UT_VA itself excepted: UT_VA + 16 pages is free), or
+ * kernel, kernel-window or non-canonical ones (-EFAULT; NULL is left
+ * out, as some calls take it); and misaligned ones (-EINVAL). */
+#define UT_NBAD_WORDS 11
+#define UT_NMISALIGNED_WORDS 5
+extern const uint64_t ut_bad_words[UT_NBAD_WORDS];
+extern const uint64_t ut_misaligned_words[UT_NMISALIGNED_WORDS];
+
+static inline volatile uint32_t *
+ut_word(uint64_t va)
+{
+	return (volatile uint32_t *)(uintptr_t)va;
+}
+
 /* A spawned `child`, sharing a page with the root. */
 struct ut_child {
 	exo_envid_t env;

@@ -140,10 +140,11 @@ trap_common:
 	eret
 
 /*
- * From EL0: the user's stack pointer and thread pointer join the frame,
- * and the frame-pointer chain starts afresh for kernel backtraces.
+ * From EL0, x0 and x1 already in the frame: the rest of it, the user's
+ * stack pointer and thread pointer included, and the frame-pointer chain
+ * starts afresh for kernel backtraces.
  */
-user_entry:
+.macro SAVE_USER_FRAME
 	SAVE_X2_X29
 	mrs	x2, sp_el0
 	stp	x30, x2, [sp, #TF_X30]
@@ -152,6 +153,10 @@ user_entry:
 	str	x2, [sp, #TF_TPIDR]
 	mov	x29, xzr
 	mov	x30, xzr
+.endm
+
+user_entry:
+	SAVE_USER_FRAME
 	mov	x0, sp
 	bl	aarch64_user_trap
 	/* aarch64_user_trap() never returns. */
@@ -163,14 +168,7 @@ user_entry:
  * way (aarch64_user_trap, the full path).
  */
 linux_svc:
-	SAVE_X2_X29
-	mrs	x2, sp_el0
-	stp	x30, x2, [sp, #TF_X30]
-	SAVE_SYSREGS
-	mrs	x2, tpidr_el0
-	str	x2, [sp, #TF_TPIDR]
-	mov	x29, xzr
-	mov	x30, xzr
+	SAVE_USER_FRAME
 	mov	x0, sp
 	bl	aarch64_linux_svc
 	cbz	w0, 1f
