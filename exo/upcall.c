@@ -15,6 +15,29 @@
 #include <kernel/vm.h>
 
 /*
+ * Where e's next upcall frame goes if e's user stack pointer is sp: below
+ * sp's red zone if e is on its upcall stack already, else at the top; 0
+ * if e takes no upcalls or the frame would leave the stack or user space.
+ */
+static uint64_t
+upcall_frame_at(const struct env *e, uint64_t sp)
+{
+	uint64_t top = e->upcall_stack, size = sizeof(struct exo_upcall_frame);
+	uint64_t at;
+
+	if (!e->upcall_entry)
+		return 0;
+	if (sp <= top && sp > top - UPCALL_STACK_SPAN)
+		at = sp - EXO_UPCALL_REDZONE - size;
+	else
+		at = top - size;
+	at &= ~15ull;
+	if (at < top - UPCALL_STACK_SPAN || !vm_user_range(at, size))
+		return 0;
+	return at;
+}
+
+/*
  * Deliver f (type, fault fields and args filled in by the caller) to e.
  * Returns 0, -EXO_ENOENT if e has no upcall entry, -EXO_EFAULT if the
  * frame cannot be written (stack unmapped, read-only or overflowing).
@@ -22,21 +45,34 @@
 int
 upcall_deliver(struct env *e, struct exo_upcall_frame *f)
 {
-	uint64_t sp = arch_tf_sp(env_tf(e)), top = e->upcall_stack, at;
+	uint64_t at;
 
 	if (!e->upcall_entry)
 		return -EXO_ENOENT;
-	if (sp <= top && sp > top - UPCALL_STACK_SPAN)
-		at = sp - EXO_UPCALL_REDZONE - sizeof(*f);
-	else
-		at = top - sizeof(*f);
-	at &= ~15ull;
-	if (at < top - UPCALL_STACK_SPAN || !vm_user_range(at, sizeof(*f)))
-		return -EXO_EFAULT;
-	if (arch_upcall_frame_out(at, f, env_tf(e)))
+	at = upcall_frame_at(e, arch_tf_sp(env_tf(e)));
+	if (!at || arch_upcall_frame_out(at, f, env_tf(e)))
 		return -EXO_EFAULT;
 	arch_tf_init(env_tf(e), e->upcall_entry, at, at);
 	e->info->counters.upcalls++;
 	event_log(EXO_EV_UPCALL, e->id, f->type, 0);
 	return 0;
+}
+
+/*
+ * For entry code that reflects a foreign system call itself, straight
+ * from the live registers (x86_64): if the current env's library OS can
+ * take the call now, where its upcall frame goes for user stack pointer
+ * sp; 0 sends the call down the full path.  The entry code writes the
+ * frame, starts the upcall entry, and counts the call and the upcall
+ * once the frame is written.  Upcalls on this path are not logged as
+ * events: a busy program makes a million a second.
+ */
+uint64_t
+upcall_syscall_frame(uint64_t sp)
+{
+	struct env *e = curenv;
+
+	if (!e->linux_abi || !sched_resumes_current())
+		return 0;
+	return upcall_frame_at(e, sp);
 }

@@ -60,13 +60,6 @@ table_free(struct env *e, uint64_t pa)
 	e->kframes--;
 }
 
-/* Whether [va, va + len) lies inside the user half (no wrap-around). */
-bool
-vm_user_range(uint64_t va, uint64_t len)
-{
-	return va + len >= va && va + len <= EXO_USER_TOP;
-}
-
 /*
  * The top-level table of a new space: the arch's shared part, the
  * self-map.  Returns 0 or -EXO_ENOMEM (frames or quota).

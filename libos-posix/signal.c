@@ -353,9 +353,8 @@ deliver(struct exo_upcall_frame *f, int sig, int32_t code, uint64_t addr)
 		memset(act, 0, sizeof(*act));
 }
 
-void
-signal_syscall_exit(struct exo_upcall_frame *f, long r, uint64_t nr,
-		    uint64_t a0)
+static void __attribute__((noinline))
+syscall_exit_work(struct exo_upcall_frame *f, long r, uint64_t nr, uint64_t a0)
 {
 	int sig = 0;
 
@@ -377,6 +376,19 @@ signal_syscall_exit(struct exo_upcall_frame *f, long r, uint64_t nr,
 		resume_direct = false;
 		exo_upcall_return(f);
 	}
+}
+
+/* The way out of every call: nothing to do (the common case, checked
+ * first) unless a signal the mask lets through is pending, the call is
+ * to restart, or sigsuspend's mask or a direct call's resume waits. */
+void
+signal_syscall_exit(struct exo_upcall_frame *f, long r, uint64_t nr,
+		    uint64_t a0)
+{
+	if (r != -L_ERESTARTSYS && !suspended && !resume_direct &&
+	    !(__atomic_load_n(&me()->sigpending, __ATOMIC_ACQUIRE) & ~blocked))
+		return;
+	syscall_exit_work(f, r, nr, a0);
 }
 
 void

@@ -8,10 +8,12 @@
 #include <exo/upcall.h>
 #include <exo/memlayout.h>
 #include <kernel/arch.h>
+#include <kernel/env.h>
 #include <kernel/lib.h>
 #include <kernel/memlayout.h>
 #include <kernel/printk.h>
 #include <kernel/syscall.h>
+#include <kernel/upcall.h>
 #include <x86/cpu.h>
 
 /* What user code may keep in RFLAGS: the arithmetic flags, DF, TF (single
@@ -41,6 +43,22 @@ _Static_assert(offsetof(struct x86_percpu, user_rsp) == PERCPU_USER_RSP,
 	       "PERCPU_USER_RSP");
 _Static_assert(offsetof(struct x86_percpu, user_rip) == PERCPU_USER_RIP,
 	       "PERCPU_USER_RIP");
+
+_Static_assert(offsetof(struct x86_percpu, upcall_entry) == PERCPU_UPCALL_ENTRY,
+	       "PERCPU_UPCALL_ENTRY");
+_Static_assert(offsetof(struct x86_percpu, counters) == PERCPU_COUNTERS,
+	       "PERCPU_COUNTERS");
+_Static_assert(offsetof(struct x86_features, smap) == X86_FEATURE_SMAP,
+	       "X86_FEATURE_SMAP");
+_Static_assert(offsetof(struct exo_env_counters, foreign) == COUNTERS_FOREIGN &&
+		       offsetof(struct exo_env_counters, upcalls) ==
+			       COUNTERS_UPCALLS,
+	       "COUNTERS_*");
+_Static_assert(sizeof(struct exo_upcall_frame) == UPCALL_FRAME_SIZE &&
+		       offsetof(struct exo_upcall_frame, regs) == UPCALL_REGS &&
+		       EXO_UPCALL_SYSCALL == UPCALL_TYPE_SYSCALL &&
+		       UPCALL_RFLAGS == (RFLAGS_IF | RFLAGS_FIXED),
+	       "UPCALL_*");
 
 _Static_assert(EXO_SYS_MAX < 64, "x86_fast_calls has a bit per call");
 
@@ -302,6 +320,24 @@ arch_env_ctx_switch(struct arch_env_ctx *from, struct arch_env_ctx *to)
 	__asm__ volatile("fxrstor64 %0" : : "m"(to->fx));
 	wrmsr(MSR_FS_BASE, to->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);
+}
+
+/* --- foreign calls --------------------------------------------------------- */
+
+/* The syscall entry's fast path for a foreign call (vectors.S): the
+ * frame's address from upcall_syscall_frame(), or 0; with the upcall
+ * entry and the env's counters left in the per-CPU slots for the entry
+ * code. */
+uint64_t
+x86_foreign_frame(uint64_t sp)
+{
+	uint64_t at = upcall_syscall_frame(sp);
+
+	if (at) {
+		x86_percpu.upcall_entry = curenv->upcall_entry;
+		x86_percpu.counters = &curenv->info->counters;
+	}
+	return at;
 }
 
 /* --- user memory --------------------------------------------------------- */

@@ -153,7 +153,7 @@ x86_syscall_entry:
 	movq %rcx, %gs:PERCPU_USER_RIP
 	leaq -EXO_SYSCALL_BASE(%rax), %rcx
 	cmpq $64, %rcx
-	jae syscall_full        /* foreign: rcx >= X86_EXO_CALLS, unsigned */
+	jae syscall_foreign
 	btq %rcx, x86_fast_calls(%rip)
 	jnc syscall_full
 	btq $47, %gs:PERCPU_USER_RIP
@@ -177,6 +177,133 @@ x86_syscall_entry:
 	movq %gs:PERCPU_USER_RSP, %rsp
 	swapgs
 	sysretq
+
+/*
+ * A foreign (Linux) call, or an Exo call above the fast mask's range.
+ * x86_foreign_frame(user rsp) says where the upcall frame goes, or 0 for
+ * the full path.  The frame is written here, straight from the live
+ * registers (the caller-saved ones from the pushes, as on the Exo fast
+ * path; rcx is the user rip, as in every syscall frame), and sysretq
+ * starts the upcall entry with rsp and rdi at it.  A store to the frame
+ * that faults (the stack unmapped or read-only under the kernel's
+ * write protection) leaves everything as the user left it and takes the
+ * full path, which finds the same fault and answers -ENOSYS.  Registers
+ * the C code may have left kernel data in are cleared on the way out.
+ */
+#define FRAME_REG(n) (UPCALL_REGS + (n) * 8)
+
+/* A store to the user's frame at (%rdi): on a fault, foreign_fault. */
+.macro ustore src, off
+.Lustore\@:
+	movq \src, \off(%rdi)
+	extable .Lustore\@, foreign_fault, 1
+.endm
+
+/* A register saved on the kernel stack, through %rcx, to the frame. */
+.macro ustore_saved slot, off
+	movq \slot(%rsp), %rcx
+	ustore %rcx, \off
+.endm
+
+.macro smap_open
+	testb $1, x86_features+X86_FEATURE_SMAP(%rip)
+	jz .Lopen\@
+	stac
+.Lopen\@:
+.endm
+
+.macro smap_close
+	testb $1, x86_features+X86_FEATURE_SMAP(%rip)
+	jz .Lclose\@
+	clac
+.Lclose\@:
+.endm
+
+/* Kernel stack slots of the pushes (pop_fast order). */
+#define K_RDI 0
+#define K_RSI 8
+#define K_RDX 16
+#define K_R10 24
+#define K_R8 32
+#define K_R9 40
+#define K_RAX 48
+#define K_R11 56
+
+syscall_foreign:
+	cmpq $X86_EXO_CALLS, %rcx
+	jb syscall_full
+	pushq %r11
+	pushq %rax
+	pushq %r9
+	pushq %r8
+	pushq %r10
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	movq %gs:PERCPU_USER_RSP, %rdi
+	call x86_foreign_frame
+	testq %rax, %rax
+	jz syscall_declined
+	movq %rax, %rdi
+	smap_open
+	ustore $UPCALL_TYPE_SYSCALL, 0
+	ustore $0, 8            /* fault */
+	ustore $0, 16           /* flags */
+	ustore $0, 24           /* addr */
+	ustore $0, 32           /* code */
+	ustore $0, 40           /* arg[0..2] */
+	ustore $0, 48
+	ustore $0, 56
+	ustore_saved K_RAX, FRAME_REG(0)
+	ustore %rbx, FRAME_REG(1)
+	movq %gs:PERCPU_USER_RIP, %rcx
+	ustore %rcx, FRAME_REG(2) /* rcx: the rip, as syscall left it */
+	ustore %rcx, FRAME_REG(16) /* rip */
+	ustore_saved K_RDX, FRAME_REG(3)
+	ustore_saved K_RSI, FRAME_REG(4)
+	ustore_saved K_RDI, FRAME_REG(5)
+	ustore %rbp, FRAME_REG(6)
+	movq %gs:PERCPU_USER_RSP, %rcx
+	ustore %rcx, FRAME_REG(7)
+	ustore_saved K_R8, FRAME_REG(8)
+	ustore_saved K_R9, FRAME_REG(9)
+	ustore_saved K_R10, FRAME_REG(10)
+	ustore_saved K_R11, FRAME_REG(11)
+	ustore %rcx, FRAME_REG(17) /* rflags: r11, as syscall left it */
+	ustore %r12, FRAME_REG(12)
+	ustore %r13, FRAME_REG(13)
+	ustore %r14, FRAME_REG(14)
+	ustore %r15, FRAME_REG(15)
+	movl $MSR_FS_BASE, %ecx
+	rdmsr
+	shlq $32, %rdx
+	orq %rdx, %rax
+	ustore %rax, FRAME_REG(18)
+	movl $MSR_KERNEL_GS_BASE, %ecx /* the user's, while swapped */
+	rdmsr
+	shlq $32, %rdx
+	orq %rdx, %rax
+	ustore %rax, FRAME_REG(19)
+	smap_close
+	movq %gs:PERCPU_COUNTERS, %rax
+	incq COUNTERS_FOREIGN(%rax)
+	incq COUNTERS_UPCALLS(%rax)
+	movq %gs:PERCPU_UPCALL_ENTRY, %rcx
+	movl $UPCALL_RFLAGS, %r11d
+	movq %rdi, %rsp
+	xorl %eax, %eax
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	swapgs
+	sysretq
+
+/* A store to the frame faulted: every user register is as it was. */
+foreign_fault:
+	smap_close
+	jmp syscall_declined
 
 /*
  * The full path.  Every user register is as the syscall left it but rcx

@@ -12,5 +12,6 @@ struct env;
 #define UPCALL_STACK_SPAN (64 * 1024)
 
 int upcall_deliver(struct env *e, struct exo_upcall_frame *f);
+uint64_t upcall_syscall_frame(uint64_t sp);
 
 #endif

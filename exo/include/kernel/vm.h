@@ -6,6 +6,7 @@
 #ifndef EXO_KERNEL_VM_H
 #define EXO_KERNEL_VM_H
 
+#include <exo/memlayout.h>
 #include <kernel/compiler.h>
 
 #include <arch/pte.h>
@@ -23,6 +24,12 @@ int vm_lookup(struct env *e, uint64_t va, uint64_t *pa, unsigned *perms);
 /* Remove every mapping of frames [pa, pa + n pages) from every env but
  * `keep` (their owner). */
 void vm_unmap_frames(uint64_t pa, uint64_t n, const struct env *keep);
-bool vm_user_range(uint64_t va, uint64_t len);
+
+/* Whether [va, va + len) lies inside the user half (no wrap-around). */
+static inline bool
+vm_user_range(uint64_t va, uint64_t len)
+{
+	return va + len >= va && va + len <= EXO_USER_TOP;
+}
 
 #endif

@@ -177,9 +177,18 @@ arch_enter(uint64_t entry, uint64_t sp)
 	posix_exit(127 << 8);
 }
 
-/* libexo's entry: it resumes the program in user mode. */
+void posix_upcall_entry(void); /* direct.S */
+
+/* The libOS's own entry (direct.S), not libexo's: libexo's saves and
+ * restores the FP/SIMD registers around the handler, which the libOS,
+ * built with general registers only, never touches.  Like libexo's, it
+ * resumes the program in user mode, without entering the kernel. */
 int
 arch_upcall_init(void *stack, uint64_t size)
 {
-	return exo_upcall_init(posix_upcall, stack, size);
+	uint64_t top = ((uint64_t)(uintptr_t)stack + size) & ~15ull;
+	long r = exo_env_set_upcall(
+		EXO_ENVID_SELF, (uint64_t)(uintptr_t)posix_upcall_entry, top);
+
+	return r < 0 ? (int)r : 0;
 }

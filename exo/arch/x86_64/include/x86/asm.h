@@ -42,5 +42,23 @@
 #define PERCPU_KSTACK 0
 #define PERCPU_USER_RSP 8
 #define PERCPU_USER_RIP 16
+#define PERCPU_UPCALL_ENTRY 24
+#define PERCPU_COUNTERS 32
+
+/* For the foreign-call fast path (vectors.S), checked in user.c: the
+ * SMAP flag in struct x86_features, the env counters it bumps, and the
+ * upcall frame (bindings: exo/upcall.h, exo/arch/regs.h). */
+#define X86_FEATURE_SMAP 3
+#define COUNTERS_FOREIGN 8
+#define COUNTERS_UPCALLS 24
+#define UPCALL_FRAME_SIZE 224
+#define UPCALL_REGS 64
+#define UPCALL_TYPE_SYSCALL 2
+#define UPCALL_RFLAGS 0x202 /* RFLAGS_IF | RFLAGS_FIXED */
+
+/* The user's segment bases (the GS one while the kernel's is swapped
+ * in); the other MSRs are in x86/cpu.h. */
+#define MSR_FS_BASE 0xc0000100
+#define MSR_KERNEL_GS_BASE 0xc0000102
 
 #endif

@@ -62,9 +62,7 @@
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_SFMASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
-#define MSR_KERNEL_GS_BASE 0xc0000102
 #define EFER_SCE (1UL << 0)
 #define EFER_LME (1UL << 8)
 #define EFER_NXE (1UL << 11)
@@ -91,12 +89,17 @@
 #define CPUID7_EBX_SMAP (1u << 20)
 #define CPUID7_ECX_UMIP (1u << 2)
 
+struct exo_env_counters;
+
 /* The boot CPU's own data, at its kernel GS base while it runs kernel
  * code; the offsets vectors.S uses are in x86/asm.h. */
 struct x86_percpu {
 	uint64_t kstack_top; /* where entries from user mode start */
 	uint64_t user_rsp;   /* the syscall entry's scratch slots: user rsp */
 	uint64_t user_rip;   /* and, on its fast path, user rip */
+	/* Left by x86_foreign_frame() for the foreign-call fast path. */
+	uint64_t upcall_entry;
+	struct exo_env_counters *counters;
 };
 
 /* Whether a `syscall` with this rax is an Exo call (x86/asm.h). */
@@ -208,6 +211,7 @@ extern struct x86_features x86_features;
  * the first C code of every entry from user mode. */
 void x86_user_init(void);
 __noreturn void x86_syscall(struct trapframe *tf);
+uint64_t x86_foreign_frame(uint64_t sp);
 __noreturn void x86_trap_user(struct trapframe *tf);
 
 /* Bit nr set: Exo call nr may take the syscall entry's fast path (the
