@@ -79,24 +79,6 @@ foreign_syscall(struct env *e)
 	arch_tf_set_ret(env_tf(e), (uint64_t)-LINUX_ENOSYS);
 }
 
-bool
-trap_foreign_fast(struct trapframe *tf)
-{
-	struct env *e = curenv;
-	struct exo_upcall_frame f = { .type = EXO_UPCALL_SYSCALL };
-	int r;
-
-	if (!e || !e->linux_abi || !sched_resumes_current())
-		return false;
-	e->live = tf;
-	r = upcall_deliver(e, &f);
-	e->live = NULL;
-	if (r)
-		return false;
-	e->info->counters.foreign++;
-	return true;
-}
-
 void
 trap_from_user(struct trapframe *tf, const struct trap_info *ti)
 {

@@ -59,13 +59,13 @@ upcall_deliver(struct env *e, struct exo_upcall_frame *f)
 }
 
 /*
- * For entry code that reflects a foreign system call itself, straight
- * from the live registers (x86_64): if the current env's library OS can
- * take the call now, where its upcall frame goes for user stack pointer
- * sp; 0 sends the call down the full path.  The entry code writes the
- * frame, starts the upcall entry, and counts the call and the upcall
- * once the frame is written.  Upcalls on this path are not logged as
- * events: a busy program makes a million a second.
+ * The foreign-call fast path (x86_64 vectors.S, aarch64 trap.c): if the
+ * current env's library OS can take a Linux call now, where its upcall
+ * frame goes for user stack pointer sp; 0 sends the call down the full
+ * path.  The arch code writes the frame from the registers as the entry
+ * saved them, starts the upcall entry, and counts the call and the
+ * upcall once the frame is written.  Upcalls on this path are not
+ * logged as events: a busy program makes a million a second.
  */
 uint64_t
 upcall_syscall_frame(uint64_t sp)

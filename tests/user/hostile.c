@@ -516,6 +516,82 @@ static const struct hostile_fault portable_faults[] = {
 };
 #define NPORTABLE (sizeof(portable_faults) / sizeof(portable_faults[0]))
 
+/* --- Linux calls with bad upcall stacks (HOSTILE_FOREIGN) ----------------- */
+
+#define FOREIGN_NR 39 /* a Linux number; the handler answers it */
+#define FOREIGN_ANSWER 4242
+#define FSTACK                                                                 \
+	(SCRATCH + 0x100000) /* a read-write page, then a read-only one */
+#define PAGE EXO_PAGE_SIZE
+
+void exo__upcall_entry(void); /* libexo's upcall entry */
+
+static volatile uint64_t foreign_seen;
+
+/* The "library OS": FOREIGN_NR's answer, and 0 for anything else. */
+static void
+foreign_handler(struct exo_upcall_frame *f)
+{
+	if (f->type != EXO_UPCALL_SYSCALL)
+		return;
+	foreign_seen++;
+#if defined(__x86_64__)
+	f->regs.rax = f->regs.rax == FOREIGN_NR ? FOREIGN_ANSWER : 0;
+#else
+	f->regs.x[0] = f->regs.x[8] == FOREIGN_NR ? FOREIGN_ANSWER : 0;
+#endif
+}
+
+/* A fresh frame at va with perms: 0 or an error. */
+static long
+foreign_page(uint64_t va, unsigned perms)
+{
+	long pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
+	struct exo_mapping m = { va, (uint64_t)pa, perms };
+
+	if (pa < 0)
+		return pa;
+	return exo_map(EXO_ENVID_SELF, &m, 1) == 1 ? 0 : -1;
+}
+
+/* Upcall stack tops the frame cannot go below (the frame is 224 or 352
+ * bytes): unmapped, a read-only page, half on the read-write page and
+ * half on the read-only one, half on the read-write page and half on
+ * the unmapped page below it.  (The top of user space is no such top:
+ * the env's own stack ends there.)  Each call must get
+ * -ENOSYS from the kernel, no upcall, and no byte of the read-only page
+ * written; a good stack then works again. */
+static void
+attack_foreign(void)
+{
+	const long linux_enosys = -38;
+	const uint64_t bad[] = { FSTACK + 3 * PAGE, FSTACK + 2 * PAGE,
+				 FSTACK + PAGE + 128, FSTACK + 128 };
+	uint64_t entry = (uint64_t)(uintptr_t)exo__upcall_entry;
+	uint64_t good = (uint64_t)(uintptr_t)(upcall_stack + STACK_SIZE);
+	const volatile uint64_t *ro =
+		(const volatile uint64_t *)(uintptr_t)(FSTACK + PAGE);
+
+	EXPECT(exo_upcall_init(foreign_handler, upcall_stack, STACK_SIZE), 0);
+	EXPECT(hostile_foreign(FOREIGN_NR, 0), FOREIGN_ANSWER);
+	EXPECT(foreign_seen, 1);
+	EXPECT(foreign_page(FSTACK, EXO_PERM_R | EXO_PERM_W), 0);
+	EXPECT(foreign_page(FSTACK + PAGE, EXO_PERM_R), 0);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT(exo_env_set_upcall(EXO_ENVID_SELF, entry, bad[i]), 0);
+		EXPECT(hostile_foreign(FOREIGN_NR, 0), linux_enosys);
+	}
+	EXPECT(exo_env_set_upcall(EXO_ENVID_SELF, entry, good), 0);
+	EXPECT(foreign_seen, 1);
+	for (unsigned i = 0; i < PAGE / 8; i++)
+		if (ro[i]) {
+			EXPECT(ro[i], 0);
+			break;
+		}
+	EXPECT(hostile_foreign(FOREIGN_NR, 0), FOREIGN_ANSWER);
+	EXPECT(foreign_seen, 2);
+}
+
 /* A fault in fault mode: report it and die. */
 static void
 fault_handler(struct exo_upcall_frame *f)
@@ -599,6 +675,9 @@ main(uint64_t arg)
 		break;
 	case HOSTILE_NUMBERS:
 		attack_numbers();
+		break;
+	case HOSTILE_FOREIGN:
+		attack_foreign();
 		break;
 	case HOSTILE_IPC:
 		attack_ipc();

@@ -12,6 +12,13 @@ long
 prog_load(struct prog *p, const char *name, unsigned slot, uint64_t mode,
 	  uint64_t frame_quota)
 {
+	return prog_load_flags(p, name, slot, mode, frame_quota, 0);
+}
+
+long
+prog_load_flags(struct prog *p, const char *name, unsigned slot, uint64_t mode,
+		uint64_t frame_quota, uint64_t flags)
+{
 	struct exo_cpio_file f;
 	struct exo_spawn s;
 	struct exo_mapping m;
@@ -27,7 +34,7 @@ prog_load(struct prog *p, const char *name, unsigned slot, uint64_t mode,
 	p->pa = (uint64_t)r;
 	p->sh = (volatile struct prog_shared *)(uintptr_t)p->va;
 	p->sh->mode = mode;
-	r = exo_spawn_load(f.data, f.size, frame_quota, 0, &s);
+	r = exo_spawn_load(f.data, f.size, frame_quota, flags, &s);
 	if (r < 0)
 		goto out_page;
 	m = (struct exo_mapping){ PROG_VA, p->pa, EXO_PERM_R | EXO_PERM_W };

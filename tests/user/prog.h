@@ -102,6 +102,7 @@ enum hostile_mode {
 	HOSTILE_SPIN,		 /* spin forever, no yield */
 	HOSTILE_EXHAUST,	 /* frames, then env slots, until refused */
 	HOSTILE_CONSOLE,	 /* revoke the console it was given */
+	HOSTILE_FOREIGN, /* Linux calls with bad upcall stacks (EXO_ENV_LINUX) */
 };
 
 /* hostile's arg[] */
@@ -136,6 +137,9 @@ struct prog {
  */
 long prog_load(struct prog *p, const char *name, unsigned slot, uint64_t mode,
 	       uint64_t frame_quota);
+/* prog_load with exo_env_create flags (EXO_ENV_LINUX). */
+long prog_load_flags(struct prog *p, const char *name, unsigned slot,
+		     uint64_t mode, uint64_t frame_quota, uint64_t flags);
 /* Start a loaded program: 0 or an error (then it is gone). */
 long prog_run(struct prog *p);
 /* prog_load, then prog_run. */

@@ -40,7 +40,9 @@ static long
 hostile_load(struct arena *a, enum hostile_mode mode, uint64_t quota)
 {
 	volatile struct prog_shared *sh;
-	long ep, r = prog_load(&a->hostile, "hostile", 1, mode, quota);
+	long ep, r = prog_load_flags(&a->hostile, "hostile", 1, mode, quota,
+				     mode == HOSTILE_FOREIGN ? EXO_ENV_LINUX
+							     : 0);
 
 	if (r < 0)
 		return r;
@@ -152,6 +154,17 @@ UTEST(adv_syscall_numbers)
 	struct arena a;
 
 	ATTACK_CASE(&a, HOSTILE_NUMBERS);
+}
+
+/* Linux calls of a Linux-ABI env whose upcall stack is unmapped,
+ * read-only, half read-only or at the top of user space: the kernel
+ * writes no frame where the env could not, answers -ENOSYS, and the env
+ * goes on; with a good stack, the library OS answers. */
+UTEST(adv_foreign_frames)
+{
+	struct arena a;
+
+	ATTACK_CASE(&a, HOSTILE_FOREIGN);
 }
 
 /* Calls and notifications to the victim without the rights. */

@@ -10,6 +10,7 @@
 #include <kernel/arch.h>
 #include <kernel/env.h>
 #include <kernel/printk.h>
+#include <kernel/upcall.h>
 #include <arch/aarch64.h>
 
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
@@ -409,14 +410,10 @@ aarch64_svc_trap(struct trapframe *tf)
 bool
 aarch64_upcall_return(struct trapframe *tf)
 {
-	struct exo_regs r;
-
 	if (!sched_resumes_current() ||
-	    arch_copy_from_user(
-		    &r, tf->x[0] + offsetof(struct exo_upcall_frame, regs),
-		    sizeof(r)))
+	    aarch64_upcall_frame_load(
+		    tf, tf->x[0] + offsetof(struct exo_upcall_frame, regs)))
 		return false;
-	arch_tf_from_regs(tf, &r);
 	curenv->info->counters.syscalls++;
 	/* Page-table writes before the env's next walks, as in
 	 * arch_return_to_user. */
@@ -424,14 +421,25 @@ aarch64_upcall_return(struct trapframe *tf)
 	return true;
 }
 
-/* A Linux svc #0 off the full path (vectors.S, linux_svc). */
+/*
+ * A Linux svc #0 (vectors.S, linux_svc): if the env's library OS can take
+ * it now, tf becomes the start of its upcall entry, the frame written
+ * straight from tf, and true; false leaves tf as it was, for the full
+ * path.  No event is logged here (upcall_syscall_frame()).
+ */
 bool
 aarch64_linux_svc(struct trapframe *tf)
 {
-	if (!trap_foreign_fast(tf))
+	uint64_t at = upcall_syscall_frame(tf->sp);
+
+	if (!at || aarch64_upcall_frame_store(at, tf))
 		return false;
-	/* Page-table writes before the env's next walks, as in
-	 * arch_return_to_user. */
-	__asm__ volatile("dsb ishst" ::: "memory");
+	tf->x[0] = at;
+	tf->sp = at;
+	tf->elr = curenv->upcall_entry;
+	tf->spsr = SPSR_EL0T;
+	curenv->info->counters.foreign++;
+	curenv->info->counters.upcalls++;
+	__asm__ volatile("dsb ishst" ::: "memory"); /* as above */
 	return true;
 }

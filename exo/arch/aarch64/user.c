@@ -12,15 +12,19 @@
 #include <kernel/printk.h>
 #include <arch/aarch64.h>
 
-/* SPSR_EL1 for EL0: M[4:0] = 0 is AArch64 EL0t, DAIF = 0 unmasks all. */
-#define SPSR_EL0T 0UL
-#define SPSR_NZCV (0xfUL << 28)
+/* SPSR_EL1 bits besides SPSR_EL0T and SPSR_NZCV (arch/aarch64.h). */
 #define SPSR_DIT (1UL << 24)
 #define SPSR_SSBS (1UL << 12)
 /* What a user frame may carry back to EL0: flags and the PSTATE bits EL0
  * may set itself.  Everything else (mode, masks, single step, PAN, ...)
  * is the kernel's. */
 #define SPSR_USER (SPSR_NZCV | SPSR_DIT | SPSR_SSBS)
+
+/* uaccess.S's view of an upcall frame. */
+_Static_assert(offsetof(struct exo_upcall_frame, regs) == 64 &&
+		       sizeof(struct exo_upcall_frame) == 64 + 36 * 8 &&
+		       EXO_UPCALL_SYSCALL == 2,
+	       "UF_REGS, UF_TYPE_SYSCALL");
 
 #define CPACR_FPEN_ALL (3UL << 20)  /* FP/SIMD at EL0 and EL1 untrapped */
 #define CNTKCTL_EL0VCTEN (1UL << 1) /* EL0 reads CNTVCT_EL0, CNTFRQ_EL0 */

@@ -277,7 +277,5 @@ x86_syscall(struct trapframe *tf)
 		.kind = TRAP_FOREIGN_SYSCALL,
 	};
 
-	if (!x86_exo_call(tf->rax) && trap_foreign_fast(tf))
-		arch_return_to_user(tf);
 	trap_from_user(tf, x86_exo_call(tf->rax) ? &exo : &foreign);
 }

@@ -186,11 +186,5 @@ struct trap_info {
  * arch code saved the user registers in *tf (on the kernel stack). */
 __noreturn void trap_from_user(struct trapframe *tf,
 			       const struct trap_info *ti);
-/* Portable (exo/trap.c): a foreign system call of the current env, its
- * frame *tf complete, reflected to its library OS without the rest of
- * the full path: true if *tf now starts the upcall and the arch may
- * return to it at once; false leaves *tf as it was, for
- * trap_from_user. */
-bool trap_foreign_fast(struct trapframe *tf);
 
 #endif

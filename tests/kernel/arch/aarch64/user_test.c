@@ -24,7 +24,6 @@
 #define U_RO (U_RW + PAGE_SIZE)
 #define U_NONE (U_RW + 2 * PAGE_SIZE) /* never mapped */
 
-#define SPSR_NZCV (0xful << 28)
 #define FPCR_DN (1ul << 25)
 #define CPACR_FPEN (3ul << 20)
 #define SCTLR_UCT (1ul << 15)

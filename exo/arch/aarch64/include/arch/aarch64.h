@@ -113,6 +113,14 @@ __noreturn void aarch64_return_to_user(const struct trapframe *tf,
  * [usercopy_start, usercopy_end), whose faults are reported quietly. */
 int aarch64_copy_from_user(void *dst, uint64_t usrc, size_t n);
 int aarch64_copy_to_user(uint64_t udst, const void *src, size_t n);
+/* The foreign-call fast path's copies (uaccess.S): 0, or 1 on a fault. */
+int aarch64_upcall_frame_store(uint64_t udst, const struct trapframe *tf);
+int aarch64_upcall_frame_load(struct trapframe *tf, uint64_t uregs);
+
+/* SPSR_EL1 for EL0: M[4:0] = 0 is AArch64 EL0t, DAIF = 0 unmasks all;
+ * and the flags. */
+#define SPSR_EL0T 0UL
+#define SPSR_NZCV (0xfUL << 28)
 extern char usercopy_start[], usercopy_end[];
 
 /* fpsimd.S: an env's FP/SIMD registers and TPIDRRO_EL0. */
