@@ -165,7 +165,7 @@ env_create(struct env *parent, uint64_t quota, unsigned flags, struct env **out)
 	e->quota = quota;
 	e->linux_abi = flags & EXO_ENV_LINUX;
 	e->wait_deadline = UINT64_MAX;
-	e->state = EXO_ENV_EMBRYO;
+	env_set_state(e, EXO_ENV_EMBRYO);
 	arch_tlb_flush_asid(e->asid);
 	arch_env_ctx_init(&e->ctx);
 	err = vm_create(e);
@@ -176,7 +176,7 @@ env_create(struct env *parent, uint64_t quota, unsigned flags, struct env **out)
 			vm_destroy(e);
 		if (e->info)
 			info_free(e);
-		e->state = EXO_ENV_FREE;
+		env_set_state(e, EXO_ENV_FREE);
 		e->id = 0;
 		return err;
 	}
@@ -227,7 +227,7 @@ env_destroy(struct env *e)
 	if (e == curenv)
 		curenv = NULL;
 	e->live = NULL;
-	e->state = EXO_ENV_FREE;
+	env_set_state(e, EXO_ENV_FREE);
 	e->id = 0;
 	if (!parent) {
 		kprintf("exo: the root env is gone; halting\n");
@@ -270,7 +270,7 @@ env_block(struct env *e, uint64_t mask, uint64_t timeout_ns)
 	e->wait_mask = mask;
 	e->wait_deadline =
 		timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
-	e->state = e->info->state = EXO_ENV_BLOCKED;
+	env_set_state(e, EXO_ENV_BLOCKED);
 }
 
 /* End e's exo_wait or exo_wait_word with `ret` as its result. */
@@ -281,7 +281,7 @@ env_unblock(struct env *e, uint64_t ret)
 	e->wait_mask = 0;
 	e->wait_deadline = UINT64_MAX;
 	arch_tf_set_ret(env_tf(e), ret);
-	e->state = e->info->state = EXO_ENV_RUNNABLE;
+	env_set_state(e, EXO_ENV_RUNNABLE);
 }
 
 /* Deliver the asynchronous upcalls waiting for e (its space and context

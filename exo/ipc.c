@@ -22,7 +22,7 @@ block(struct env *e, unsigned state, exo_envid_t peer)
 {
 	e->ipc_state = state;
 	e->ipc_peer = peer;
-	e->state = e->info->state = EXO_ENV_BLOCKED;
+	env_set_state(e, EXO_ENV_BLOCKED);
 }
 
 /* Make e runnable with `ret` in its result register and, if w, the four
@@ -37,7 +37,7 @@ wake_msg(struct env *e, uint64_t ret, const uint64_t *w)
 	else
 		arch_tf_set_ret(tf, ret);
 	e->ipc_state = IPC_NONE;
-	e->state = e->info->state = EXO_ENV_RUNNABLE;
+	env_set_state(e, EXO_ENV_RUNNABLE);
 }
 
 /* Hand caller's words (a[1..4]) to the waiting callee; caller now waits

@@ -145,7 +145,7 @@ root_start(const struct boot_info *bi)
 	strlcpy(root->info->cmdline, bi->cmdline, sizeof(root->info->cmdline));
 	cap_init_root(root);
 	arch_tf_init(&root->tf, entry, ROOT_STACK_TOP, 0);
-	root->state = root->info->state = EXO_ENV_RUNNABLE;
+	env_set_state(root, EXO_ENV_RUNNABLE);
 	kprintf("root: env %x from '%s', entry 0x%lx, %lu frames\n", root->id,
 		name, (unsigned long)entry, (unsigned long)root->quota);
 }

@@ -24,7 +24,11 @@ uint32_t slice_epoch[NSLICE];
 static unsigned slot;	    /* the current slot */
 static unsigned ticks_left; /* of the current slice */
 static bool need_resched;
-static unsigned rr_next;	  /* round-robin cursor over env slots */
+static unsigned rr_next; /* round-robin cursor over env slots */
+/* The runnable envs, a bit per slot (env_set_state), so round-robin
+ * finds the next one in a few words, not a walk over every slot. */
+#define RUN_WORDS ((NENV + 63) / 64)
+static uint64_t runnable[RUN_WORDS];
 static struct env *owner_running; /* running in its own slot */
 static bool in_grace;
 
@@ -71,14 +75,48 @@ sched_tick(void)
 static struct env *
 round_robin(void)
 {
-	for (unsigned n = 0; n < NENV; n++) {
-		struct env *e = &envs[(rr_next + n) % NENV];
-		if (e->state == EXO_ENV_RUNNABLE) {
-			rr_next = (unsigned)(e - envs) + 1;
-			return e;
+	unsigned start = rr_next % NENV, first = start / 64;
+
+	/* The first word from start on, the others, then the first word's
+	 * bits below start. */
+	for (unsigned k = 0; k <= RUN_WORDS; k++) {
+		unsigned w = (first + k) % RUN_WORDS;
+		uint64_t bits = runnable[w];
+
+		if (k == 0)
+			bits &= ~0ull << (start % 64);
+		else if (k == RUN_WORDS)
+			bits &= (1ull << (start % 64)) - 1;
+		if (bits) {
+			unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+			rr_next = i + 1;
+			return &envs[i];
 		}
 	}
 	return NULL;
+}
+
+void
+sched_set_runnable(const struct env *e, bool on)
+{
+	unsigned i = (unsigned)(e - envs);
+
+	if (on)
+		runnable[i / 64] |= 1ull << (i % 64);
+	else
+		runnable[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* Whether the runnable set is exactly the runnable envs (kcheck). */
+int
+sched_check(void)
+{
+	for (unsigned i = 0; i < NENV; i++)
+		if (!(runnable[i / 64] & (1ull << (i % 64))) !=
+		    (envs[i].state != EXO_ENV_RUNNABLE))
+			return -1;
+	return 0;
 }
 
 /* Who runs the next slice: the slot's owner, else round-robin. */

@@ -119,7 +119,7 @@ sys_env_start(exo_envid_t env, uint64_t pc, uint64_t sp, uint64_t arg)
 	    sp < EXO_USER_MIN)
 		return -EXO_EINVAL;
 	arch_tf_init(env_tf(e), pc, sp, arg);
-	e->state = e->info->state = EXO_ENV_RUNNABLE;
+	env_set_state(e, EXO_ENV_RUNNABLE);
 	return 0;
 }
 
@@ -314,6 +314,10 @@ sys_kcheck(exo_cap_t machine)
 			kprintf("kcheck: env %x accounting is broken\n", e->id);
 			return -EXO_EINVAL;
 		}
+	}
+	if (sched_check()) {
+		kprintf("kcheck: the runnable set is inconsistent\n");
+		return -EXO_EINVAL;
 	}
 	if (wake_check()) {
 		kprintf("kcheck: the word queues or alert lists are "

@@ -6,17 +6,24 @@
 #include <exo/memlayout.h>
 #include <posix/launch.h>
 
+/* The entry at level (constant, so the self-map arithmetic folds). */
+static inline uint64_t
+entry(uint64_t va, unsigned level)
+{
+	return *(const volatile uint64_t *)(uintptr_t)exo_uvpt_pte(va, level);
+}
+
 uint64_t
 posix_pte(uint64_t va)
 {
-	uint64_t e = 0;
+	uint64_t e;
 
-	/* An entry is only readable once the table above it is present. */
-	for (unsigned level = 0; level <= 3; level++) {
-		e = *(const volatile uint64_t *)(uintptr_t)exo_uvpt_pte(va,
-									level);
-		if (!exo_pte_valid(e))
-			return 0;
-	}
+	/* An entry is only readable once the table above it is present;
+	 * unrolled, as every user copy asks. */
+	if (!exo_pte_valid(e = entry(va, 0)) ||
+	    !exo_pte_valid(e = entry(va, 1)) ||
+	    !exo_pte_valid(e = entry(va, 2)) ||
+	    !exo_pte_valid(e = entry(va, 3)))
+		return 0;
 	return e;
 }

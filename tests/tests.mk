@@ -13,6 +13,7 @@ HOST_BUILD := build/host
 UNIT_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -D__EXO_KERNEL__ -DEXO_ARCH='"host"' \
+	-DEXO_HOST_PHYSMEM \
 	-Iexo/include -Ibindings/include -MMD -MP \
 	$(shell pkg-config --cflags check 2>/dev/null)
 UNIT_LIBS = $(shell pkg-config --libs check 2>/dev/null)

@@ -1,7 +1,9 @@
 /*
  * The kernel event ring, read with exo_events_read() by a holder of the
  * MACHINE capability: what the kernel did, in order, for tracing and
- * tests.  Per-env counters are in each env's info page instead.
+ * tests.  Per-env counters are in each env's info page instead.  The
+ * upcall of a foreign system call that takes the kernel's short path is
+ * counted there and not logged.
  */
 #ifndef EXO_EVENT_H
 #define EXO_EVENT_H

@@ -16,13 +16,6 @@
 static uint64_t *kernel_root;  /* level-0 table, through the physmap */
 static uint64_t empty_root_pa; /* TTBR0 when no env runs */
 
-void *
-phys_to_virt(uint64_t pa)
-{
-	assert(pa < PHYSMAP_SIZE);
-	return (void *)(uintptr_t)(PHYSMAP_BASE + pa);
-}
-
 uint64_t
 virt_to_phys(const void *va)
 {

@@ -22,13 +22,6 @@
 static struct boot_info boot_info;
 uint64_t x86_rsdp;
 
-void *
-phys_to_virt(uint64_t pa)
-{
-	assert(pa < PHYSMAP_SIZE);
-	return (void *)(PHYSMAP_BASE + pa);
-}
-
 uint64_t
 virt_to_phys(const void *va)
 {

@@ -136,5 +136,18 @@ __noreturn void sched_resume(void);
 /* Whether the current env goes on as it is at the end of this kernel
  * entry: runnable, not to be rescheduled, no upcall due. */
 bool sched_resumes_current(void);
+/* Keep the scheduler's set of runnable envs (env_set_state). */
+void sched_set_runnable(const struct env *e, bool on);
+int sched_check(void);
+
+/* Set e's state, its info page's too if it has one. */
+static inline void
+env_set_state(struct env *e, enum exo_env_state s)
+{
+	e->state = s;
+	if (s != EXO_ENV_EMBRYO && s != EXO_ENV_FREE)
+		e->info->state = s;
+	sched_set_runnable(e, s == EXO_ENV_RUNNABLE);
+}
 
 #endif

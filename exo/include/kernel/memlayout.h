@@ -20,6 +20,7 @@
 #define EXO_KERNEL_MEMLAYOUT_H
 
 #include <kernel/compiler.h>
+#include <kernel/printk.h>
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
@@ -28,8 +29,19 @@
 #define PHYSMAP_SIZE 0x0000400000000000UL /* 64 TiB */
 #define KERNEL_VBASE 0xffffffff80000000UL
 
-/* Kernel virtual address of physical address pa (through the physmap). */
+/* Kernel virtual address of physical address pa (through the physmap):
+ * inline, as every page-table walk takes it at each level.  The host
+ * unit tests keep RAM of their own (tests/unit/physmem.c). */
+#ifdef EXO_HOST_PHYSMEM
 void *phys_to_virt(uint64_t pa);
+#else
+static inline void *
+phys_to_virt(uint64_t pa)
+{
+	assert(pa < PHYSMAP_SIZE);
+	return (void *)(uintptr_t)(PHYSMAP_BASE + pa);
+}
+#endif
 /* Physical address of a physmap or kernel-image address. */
 uint64_t virt_to_phys(const void *va);
 
