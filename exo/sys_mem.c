@@ -206,7 +206,7 @@ sys_map_cow(exo_envid_t env, uint64_t lo, uint64_t hi)
 	if (w.child == curenv || lo % PAGE_SIZE || hi % PAGE_SIZE ||
 	    lo < EXO_USER_MIN || hi > EXO_USER_END || lo > hi)
 		return -EXO_EINVAL;
-	vm_for_each_leaf(curenv, cow_leaf, &w);
+	vm_for_each_leaf_in(curenv, lo, hi, cow_leaf, &w);
 	if (w.done)
 		arch_tlb_flush_asid(curenv->asid);
 	if (w.err && w.stop == lo)

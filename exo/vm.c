@@ -188,20 +188,26 @@ vm_destroy(struct env *e)
 	e->pt_root = 0;
 }
 
+/* The leaves under table (at level, mapping from va) in [lo, hi), in
+ * address order: only the entries that overlap the range are read. */
 static bool
-visit(uint64_t table, unsigned level, uint64_t va, vm_leaf_fn fn, void *ctx)
+visit(uint64_t table, unsigned level, uint64_t va, uint64_t lo, uint64_t hi,
+      vm_leaf_fn fn, void *ctx)
 {
 	pte_t *t = table_va(table);
+	unsigned shift = 39 - 9 * level;
+	unsigned end = level == 0 ? EXO_UVPT_SLOT : ENTRIES;
 
-	for (unsigned i = 0; i < ENTRIES; i++) {
-		uint64_t at = va | (uint64_t)i << (39 - 9 * level);
-		if (level == 0 && i >= EXO_UVPT_SLOT)
+	for (unsigned i = lo > va ? (unsigned)((lo - va) >> shift) : 0; i < end;
+	     i++) {
+		uint64_t at = va | (uint64_t)i << shift;
+		if (at >= hi)
 			break;
 		if (!pte_valid(t[i]))
 			continue;
-		if (level == LEVELS - 1
-			    ? fn(at, &t[i], ctx)
-			    : visit(pte_addr(t[i]), level + 1, at, fn, ctx))
+		if (level == LEVELS - 1 ? fn(at, &t[i], ctx)
+					: visit(pte_addr(t[i]), level + 1, at,
+						lo, hi, fn, ctx))
 			return true;
 	}
 	return false;
@@ -213,7 +219,15 @@ visit(uint64_t table, unsigned level, uint64_t va, vm_leaf_fn fn, void *ctx)
 void
 vm_for_each_leaf(struct env *e, vm_leaf_fn fn, void *ctx)
 {
-	visit(e->pt_root, 0, 0, fn, ctx);
+	visit(e->pt_root, 0, 0, 0, EXO_USER_TOP, fn, ctx);
+}
+
+/* The same for the leaves that map [lo, hi). */
+void
+vm_for_each_leaf_in(struct env *e, uint64_t lo, uint64_t hi, vm_leaf_fn fn,
+		    void *ctx)
+{
+	visit(e->pt_root, 0, 0, lo, hi, fn, ctx);
 }
 
 struct range {

@@ -15,6 +15,8 @@ struct env;
 
 typedef bool (*vm_leaf_fn)(uint64_t va, pte_t *leaf, void *ctx);
 void vm_for_each_leaf(struct env *e, vm_leaf_fn fn, void *ctx);
+void vm_for_each_leaf_in(struct env *e, uint64_t lo, uint64_t hi, vm_leaf_fn fn,
+			 void *ctx);
 
 int vm_create(struct env *e);
 void vm_destroy(struct env *e);
