@@ -62,6 +62,7 @@ take_mapped(uint64_t va, pte_t *leaf, void *ctx)
 
 	if (pm_owner(pa) != t->e->id || pm_mapcount(pa) != 1)
 		return false;
+	vm_gen++;
 	*leaf = 0;
 	pm_map_count(pa, -1);
 	if (pm_free(t->e->id, pa) == 0) {

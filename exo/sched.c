@@ -27,8 +27,7 @@ static bool need_resched;
 static unsigned rr_next; /* round-robin cursor over env slots */
 /* The runnable envs, a bit per slot (env_set_state), so round-robin
  * finds the next one in a few words, not a walk over every slot. */
-#define RUN_WORDS ((NENV + 63) / 64)
-static uint64_t runnable[RUN_WORDS];
+uint64_t sched_runnable[SCHED_RUN_WORDS];
 static struct env *owner_running; /* running in its own slot */
 static bool in_grace;
 
@@ -79,13 +78,13 @@ round_robin(void)
 
 	/* The first word from start on, the others, then the first word's
 	 * bits below start. */
-	for (unsigned k = 0; k <= RUN_WORDS; k++) {
-		unsigned w = (first + k) % RUN_WORDS;
-		uint64_t bits = runnable[w];
+	for (unsigned k = 0; k <= SCHED_RUN_WORDS; k++) {
+		unsigned w = (first + k) % SCHED_RUN_WORDS;
+		uint64_t bits = sched_runnable[w];
 
 		if (k == 0)
 			bits &= ~0ull << (start % 64);
-		else if (k == RUN_WORDS)
+		else if (k == SCHED_RUN_WORDS)
 			bits &= (1ull << (start % 64)) - 1;
 		if (bits) {
 			unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
@@ -97,23 +96,12 @@ round_robin(void)
 	return NULL;
 }
 
-void
-sched_set_runnable(const struct env *e, bool on)
-{
-	unsigned i = (unsigned)(e - envs);
-
-	if (on)
-		runnable[i / 64] |= 1ull << (i % 64);
-	else
-		runnable[i / 64] &= ~(1ull << (i % 64));
-}
-
 /* Whether the runnable set is exactly the runnable envs (kcheck). */
 int
 sched_check(void)
 {
 	for (unsigned i = 0; i < NENV; i++)
-		if (!(runnable[i / 64] & (1ull << (i % 64))) !=
+		if (!(sched_runnable[i / 64] & (1ull << (i % 64))) !=
 		    (envs[i].state != EXO_ENV_RUNNABLE))
 			return -1;
 	return 0;

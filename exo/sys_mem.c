@@ -178,8 +178,10 @@ cow_leaf(uint64_t va, pte_t *leaf, void *ctx)
 		w->stop = va;
 		return true;
 	}
-	if (perms & EXO_PERM_W)
+	if (perms & EXO_PERM_W) {
+		vm_gen++;
 		*leaf = pte_page(pa, perms & ~EXO_PERM_W);
+	}
 	w->done++;
 	return false;
 }

@@ -17,6 +17,8 @@
 #include <kernel/printk.h>
 #include <kernel/vm.h>
 
+uint64_t vm_gen = 1;
+
 #define LEVELS 4
 #define ENTRIES 512
 
@@ -121,6 +123,7 @@ vm_map(struct env *e, uint64_t va, uint64_t pa, unsigned perms)
 	old = *leaf;
 	pm_map_count(pa, 1);
 	if (pte_valid(old)) { /* break before make (Arm ARM D8.14) */
+		vm_gen++;
 		*leaf = 0;
 		arch_tlb_flush_page(e->asid, va);
 		pm_map_count(pte_addr(old), -1);
@@ -138,6 +141,7 @@ vm_unmap(struct env *e, uint64_t va)
 	if (walk(e, va, false, &leaf) || !pte_valid(*leaf))
 		return 0;
 	old = *leaf;
+	vm_gen++;
 	*leaf = 0;
 	arch_tlb_flush_page(e->asid, va);
 	pm_map_count(pte_addr(old), -1);
@@ -180,6 +184,7 @@ vm_destroy(struct env *e)
 {
 	pte_t *root = table_va(e->pt_root);
 
+	vm_gen++;
 	for (unsigned i = 0; i < EXO_UVPT_SLOT; i++)
 		if (pte_valid(root[i]))
 			free_tree(e, pte_addr(root[i]), 1);
@@ -241,6 +246,7 @@ unmap_if_in(uint64_t va, pte_t *leaf, void *ctx)
 	uint64_t f = pte_addr(*leaf);
 
 	if (f >= r->pa && f < r->end) {
+		vm_gen++;
 		*leaf = 0;
 		pm_map_count(f, -1);
 	}

@@ -63,16 +63,22 @@ queue_of(uint64_t key)
 static long
 word_key(uint64_t va, uint64_t *key)
 {
-	uint64_t pa;
+	struct env *e = curenv;
+	uint64_t pa, page = va & ~(PAGE_SIZE - 1);
 	unsigned perms;
 
 	if (va % 4)
 		return -EXO_EINVAL;
 	if (va < EXO_USER_MIN || va >= EXO_USER_END)
 		return -EXO_EFAULT;
-	if (vm_lookup(curenv, va, &pa, &perms) || !(perms & EXO_PERM_R))
-		return -EXO_EFAULT;
-	*key = pa + va % PAGE_SIZE;
+	if (e->word_cache_gen != vm_gen || e->word_cache_va != page) {
+		if (vm_lookup(e, va, &pa, &perms) || !(perms & EXO_PERM_R))
+			return -EXO_EFAULT;
+		e->word_cache_va = page;
+		e->word_cache_pa = pa;
+		e->word_cache_gen = vm_gen;
+	}
+	*key = e->word_cache_pa + va % PAGE_SIZE;
 	return 0;
 }
 

@@ -340,6 +340,45 @@ UTEST(adv_word_frame_freed)
 	UT_OK(ut_unpage(UT_VA, (uint64_t)wpa));
 }
 
+/* The root names its word (the kernel remembers the translation), then
+ * unmaps the page, then maps another frame there: each call sees the
+ * mapping as it is now.  A wake through the new frame never reaches a
+ * peer that waits on the old one; a wake through the old one does. */
+UTEST(adv_word_remapped)
+{
+	long a = UT_OK(word_page()), b;
+	uint64_t req;
+	struct prog p;
+
+	*rw = 5;
+	UT_OK(word_peer(&p, 0, (uint64_t)a));
+	req = peer_waits(&p, 5, 0);
+	UT_ASSERT(req);
+	UT_ASSERT_ERR(exo_wait_word(rw, 4, 0, 1000), EXO_EAGAIN);
+	UT_ASSERT_EQ(exo_wake_word(rw, 0), 0);
+	{
+		uint64_t va = UT_VA;
+		UT_ASSERT_EQ(exo_unmap(EXO_ENVID_SELF, &va, 1), 1);
+	}
+	UT_ASSERT_ERR(exo_wake_word(rw, ~0ull), EXO_EFAULT);
+	UT_ASSERT_ERR(exo_wait_word(rw, 5, 0, 1000), EXO_EFAULT);
+	b = UT_OK(ut_page(UT_VA, EXO_PERM_R | EXO_PERM_W));
+	UT_ASSERT(b != a);
+	UT_ASSERT_EQ(exo_wake_word(rw, ~0ull), 0);
+	UT_ASSERT(blocked(p.env) && p.sh->ack != req);
+	UT_OK(ut_unpage(UT_VA, (uint64_t)b));
+	{
+		struct exo_mapping m = { UT_VA, (uint64_t)a,
+					 EXO_PERM_R | EXO_PERM_W };
+		UT_ASSERT_EQ(exo_map(EXO_ENVID_SELF, &m, 1), 1);
+	}
+	UT_ASSERT_EQ(exo_wake_word(rw, ~0ull), 1);
+	UT_ASSERT(answered(&p, req, TIMEOUT));
+	UT_OK(exo_kcheck(EXO_CAP_MACHINE));
+	UT_OK(prog_end(&p));
+	UT_OK(ut_unpage(UT_VA, (uint64_t)a));
+}
+
 /* Waiters destroyed while they wait leave no trace: the one in the
  * middle of the queue, then the oldest; a wake finds only the living. */
 UTEST(adv_word_dead_waiter)

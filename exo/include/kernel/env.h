@@ -71,6 +71,9 @@ struct env {
 	 * (exo/wake.c), oldest first. */
 	bool word_waiting;
 	uint64_t word_key; /* physical address of the word */
+	/* The last word page it named and its frame, while vm_gen is
+	 * word_cache_gen (a ping-pong names the same words each time). */
+	uint64_t word_cache_va, word_cache_pa, word_cache_gen;
 	struct env *word_next, *word_prev;
 	/* Its alert word (exo/wake.c): on the word's bucket's alert list
 	 * while alerting. */
@@ -136,18 +139,26 @@ __noreturn void sched_resume(void);
 /* Whether the current env goes on as it is at the end of this kernel
  * entry: runnable, not to be rescheduled, no upcall due. */
 bool sched_resumes_current(void);
-/* Keep the scheduler's set of runnable envs (env_set_state). */
-void sched_set_runnable(const struct env *e, bool on);
+/* The scheduler's set of runnable envs, a bit per slot, kept by
+ * env_set_state (exo/sched.c reads it); sched_check() checks it. */
+#define SCHED_RUN_WORDS ((NENV + 63) / 64)
+extern uint64_t sched_runnable[SCHED_RUN_WORDS];
 int sched_check(void);
 
 /* Set e's state, its info page's too if it has one. */
 static inline void
 env_set_state(struct env *e, enum exo_env_state s)
 {
+	unsigned i = (unsigned)(e - envs);
+	uint64_t bit = 1ull << (i % 64);
+
 	e->state = s;
 	if (s != EXO_ENV_EMBRYO && s != EXO_ENV_FREE)
 		e->info->state = s;
-	sched_set_runnable(e, s == EXO_ENV_RUNNABLE);
+	if (s == EXO_ENV_RUNNABLE)
+		sched_runnable[i / 64] |= bit;
+	else
+		sched_runnable[i / 64] &= ~bit;
 }
 
 #endif

@@ -13,6 +13,10 @@
 
 struct env;
 
+/* Bumped whenever a user mapping of any env goes away or changes, so
+ * that a translation cached with it (exo/wake.c) is known stale. */
+extern uint64_t vm_gen;
+
 typedef bool (*vm_leaf_fn)(uint64_t va, pte_t *leaf, void *ctx);
 void vm_for_each_leaf(struct env *e, vm_leaf_fn fn, void *ctx);
 void vm_for_each_leaf_in(struct env *e, uint64_t lo, uint64_t hi, vm_leaf_fn fn,
