@@ -159,15 +159,17 @@ copy_range(struct batch *b, uint64_t lo, uint64_t hi)
  * writable ones read-only in both (exo_map_cow), frames we have from our
  * own parents too; a page it may not pass on gets a copy in the child.
  * Shared memory (the pool's pages) goes read-only too, and its first
- * write on either side maps it writable again (vm.c).
+ * write on either side maps it writable again (vm.c).  Region by region:
+ * every page of the program is in one, and the kernel then reads only
+ * the tables over them, not the empty ones that unmapped memory left.
  */
 static int
-share_program(exo_envid_t child)
+share_region(uint64_t va, uint64_t end, void *ctx)
 {
-	uint64_t va = EXO_USER_MIN;
+	exo_envid_t child = *(const exo_envid_t *)ctx;
 
-	while (va < POSIX_AREA_END) {
-		long r = exo_map_cow(child, va, POSIX_AREA_END);
+	while (va < end) {
+		long r = exo_map_cow(child, va, end);
 		uint64_t pte;
 		int c;
 
@@ -187,6 +189,13 @@ share_program(exo_envid_t child)
 		va += PAGE;
 	}
 	return 0;
+}
+
+static int
+share_program(exo_envid_t child)
+{
+	vm_gen++; /* our writable pages become read-only */
+	return vm_for_each_region(share_region, &child);
 }
 
 /* The pool's header (the process table, the ramfs's names), read-write,

@@ -33,12 +33,18 @@ pool_unlock(void)
 bool
 pool_map(uint64_t off, uint64_t len)
 {
+	static uint64_t last_page = ~0ull, last_gen;
 	struct exo_mapping m[64];
 	uint64_t end = off + len;
 	unsigned n = 0;
 
 	if (end < off || end > proc.pool->npages * PAGE)
 		return false;
+	/* One page, mapped here by the last call: a pool page stays mapped
+	 * (vm_gen changes at fork, whose child starts with less). */
+	if (len && page_down(off) == page_down(end - 1) &&
+	    page_down(off) == last_page && last_gen == vm_gen)
+		return true;
 	for (uint64_t at = page_down(off); at < end; at += PAGE) {
 		if (posix_pte(POSIX_POOL_VA + at))
 			continue;
@@ -51,7 +57,13 @@ pool_map(uint64_t off, uint64_t len)
 			return false;
 		n = 0;
 	}
-	return !n || exo_map(EXO_ENVID_SELF, m, n) == (long)n;
+	if (n && exo_map(EXO_ENVID_SELF, m, n) != (long)n)
+		return false;
+	if (len && page_down(off) == page_down(end - 1)) {
+		last_page = page_down(off);
+		last_gen = vm_gen;
+	}
+	return true;
 }
 
 const struct posix_rfile *

@@ -38,6 +38,16 @@ struct vma {
 static struct vma vmas[VMA_MAX];
 static unsigned nvma;
 
+/* Bumped whenever a page of ours may go or lose a right, or a region
+ * change: the last page vm_user_ok (and pool_map) passed is known good
+ * only while it is what it was.  A fork bumps it too, before its child
+ * gets a copy of this memory (the child has less mapped). */
+uint64_t vm_gen = 1;
+static struct {
+	uint64_t page, gen;
+	unsigned prot; /* the rights it was found to have */
+} last_ok;
+
 /* Frames of ours that children still mapped when we let them go. */
 static uint64_t drops[DROPS_MAX];
 static unsigned ndrops;
@@ -104,6 +114,7 @@ vma_cut(uint64_t start, uint64_t end)
 {
 	unsigned i = vma_index(start);
 
+	vm_gen++;
 	if (i < nvma && vmas[i].start < start && vmas[i].end > end) {
 		vma_open_gap(i);
 		vmas[i].end = start;
@@ -197,6 +208,7 @@ pages_apply(uint64_t start, uint64_t end, bool keep, uint64_t perms,
 	uint64_t vas[BATCH], pas[BATCH];
 	uint64_t va = vm_next_present(start, end);
 
+	vm_gen++;
 	while (va < end) {
 		unsigned n = 0;
 
@@ -281,6 +293,7 @@ vm_reset(void)
 {
 	pages_apply(EXO_USER_MIN, POSIX_AREA_END, false, 0, false);
 	nvma = 0;
+	vm_gen++;
 	shm_sync();
 }
 
@@ -352,6 +365,21 @@ vm_unmap(uint64_t start, uint64_t end)
 	vma_cut(start, end);
 	pages_apply(start, end, false, 0, false);
 	shm_sync();
+	return 0;
+}
+
+/* fn(start, end, ctx) on each region of the program in address order,
+ * until one returns nonzero: that, or 0. */
+int
+vm_for_each_region(int (*fn)(uint64_t start, uint64_t end, void *ctx),
+		   void *ctx)
+{
+	for (unsigned i = 0; i < nvma; i++) {
+		int r = fn(vmas[i].start, vmas[i].end, ctx);
+
+		if (r)
+			return r;
+	}
 	return 0;
 }
 
@@ -478,13 +506,19 @@ bool
 vm_user_ok(uint64_t addr, uint64_t len, unsigned prot)
 {
 	uint64_t end = addr + len;
+	const struct vma *v = NULL;
 
 	if (end < addr || end > POSIX_AREA_END)
 		return false;
+	/* A call's buffer is often the page the last one checked. */
+	if (len && page_down(addr) == page_down(end - 1) &&
+	    page_down(addr) == last_ok.page && last_ok.gen == vm_gen &&
+	    !(prot & ~last_ok.prot))
+		return true;
 	for (uint64_t va = page_down(addr); va < end; va += PAGE) {
-		struct vma *v = vma_find(va);
 		uint64_t pte = posix_pte(va);
 
+		v = vma_find(va);
 		if (!v || (v->prot & prot) != prot || !v->prot)
 			return false;
 		if (!pte && !page_in(v, va))
@@ -492,6 +526,15 @@ vm_user_ok(uint64_t addr, uint64_t len, unsigned prot)
 		if (pte && (prot & L_PROT_WRITE) &&
 		    !(exo_pte_perms(pte) & EXO_PERM_W) && !cow(v, va))
 			return false;
+	}
+	/* One page, now present with v's rights (writable too, if a write
+	 * was asked for: the copy-on-write is done). */
+	if (len && page_down(addr) == page_down(end - 1)) {
+		last_ok.page = page_down(addr);
+		last_ok.gen = vm_gen;
+		last_ok.prot = prot & L_PROT_WRITE
+				       ? v->prot
+				       : v->prot & ~(unsigned)L_PROT_WRITE;
 	}
 	return true;
 }
