@@ -29,13 +29,13 @@
 static uint32_t console_epoch, machine_epoch;
 
 /* Whether every frame of PAGES capability c is still its owner's.  The
- * full look happens only if some env lost a frame since the last one
+ * full look happens only if the owner lost a frame since the last one
  * found them intact (a pool of thousands of frames is checked on every
  * mapping through it otherwise). */
 static bool
 pages_intact(struct cap *c)
 {
-	uint64_t gen = pm_release_gen();
+	uint64_t gen = pm_release_gen(c->owner);
 
 	if (c->checked == gen + 1)
 		return true;

@@ -49,7 +49,10 @@ static uint64_t base_pa; /* physical address of frames[0] */
 static uint64_t nframes;
 static uint32_t free_head;
 static struct pm_stats stats;
-static uint64_t release_gen; /* frames that left an env (pm_release_gen) */
+/* Frames that left an env (pm_release_gen), counted by the env's id
+ * modulo RELEASE_BUCKETS (ids that share a count only cost a look). */
+#define RELEASE_BUCKETS 256
+static uint64_t release_gen[RELEASE_BUCKETS];
 
 static bool
 overlaps(uint64_t base, uint64_t size, const struct boot_range *r)
@@ -132,7 +135,7 @@ static void
 set_owner(uint32_t i, uint32_t owner)
 {
 	if (frames[i].owner >= PM_FIRST_ENV && frames[i].owner != owner)
-		release_gen++;
+		release_gen[frames[i].owner % RELEASE_BUCKETS]++;
 	list_del(i);
 	frames[i].owner = owner;
 	list_add(i);
@@ -339,9 +342,9 @@ pm_mapcount(uint64_t pa)
 }
 
 uint64_t
-pm_release_gen(void)
+pm_release_gen(uint32_t owner)
 {
-	return release_gen;
+	return release_gen[owner % RELEASE_BUCKETS];
 }
 
 /* The frame's capability epoch, and bumping it (exo/cap.c). */

@@ -22,8 +22,8 @@ struct cap {
 	uint64_t count; /* PAGES: frames */
 	uint32_t owner; /* PAGES: the env that owned the frames */
 	uint32_t pad2;
-	/* PAGES: pm_release_gen() when every frame was last found to be
-	 * owner's, so the next look is O(1) unless some env lost a frame. */
+	/* PAGES: pm_release_gen(owner) when every frame was last found to
+	 * be owner's, so the next look is O(1) unless the owner lost one. */
 	uint64_t checked;
 };
 

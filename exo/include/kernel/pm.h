@@ -31,9 +31,10 @@ int pm_set_owner(uint64_t pa, uint32_t old, uint32_t new);
 void pm_map_count(uint64_t pa, int delta);
 uint32_t pm_mapcount(uint64_t pa);
 uint32_t pm_epoch(uint64_t pa);
-/* How many times a frame has left an env (freed, orphaned, given away)
- * since boot: unchanged means no env lost a frame in between. */
-uint64_t pm_release_gen(void);
+/* How many times a frame has left env `owner` (freed, orphaned, given
+ * away) since boot, give or take other envs' (the count is shared by
+ * ids equal modulo a few hundred): unchanged means `owner` lost none. */
+uint64_t pm_release_gen(uint32_t owner);
 void pm_epoch_bump(uint64_t pa);
 void pm_release_owner(uint32_t owner);
 int pm_take_unmapped(uint32_t owner, uint64_t *pa);
