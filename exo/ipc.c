@@ -17,7 +17,7 @@
 #include <kernel/ipc.h>
 #include <kernel/syscall.h>
 
-static void
+static inline __attribute__((always_inline)) void
 block(struct env *e, unsigned state, exo_envid_t peer)
 {
 	e->ipc_state = state;
@@ -26,8 +26,9 @@ block(struct env *e, unsigned state, exo_envid_t peer)
 }
 
 /* Make e runnable with `ret` in its result register and, if w, the four
- * words in its argument registers 1..4. */
-static void
+ * words in its argument registers 1..4.  Inline: the IPC fast path's
+ * two switches each take one. */
+static inline __attribute__((always_inline)) void
 wake_msg(struct env *e, uint64_t ret, const uint64_t *w)
 {
 	struct trapframe *tf = env_tf(e);

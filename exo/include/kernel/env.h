@@ -149,7 +149,7 @@ int sched_check(void);
 static inline void
 env_set_state(struct env *e, enum exo_env_state s)
 {
-	unsigned i = (unsigned)(e - envs);
+	unsigned i = e->asid - 1; /* its slot, without dividing by the size */
 	uint64_t bit = 1ull << (i % 64);
 
 	e->state = s;
