@@ -95,21 +95,35 @@ flush(struct batch *b)
 	return 0;
 }
 
+/* The pages of the stack the libOS started on that a child maps: the
+ * child starts afresh at its top and is back in the program within a
+ * few frames. */
+#define CHILD_START_PAGES 4
+
 /* Is the page at va one whose contents the child needs no copy of: the
- * upcall stack below the part in use (fork runs on it), the stack the
- * libOS started on (the child starts afresh on it), execve's strings?
- * It gets a zeroed frame instead. */
+ * upcall stack below the part in use (fork runs on it), the top of the
+ * start stack?  It gets a zeroed frame instead. */
 static bool
 fresh(uint64_t va)
 {
 	uint64_t stack = (uint64_t)(uintptr_t)upcall_stack;
 	uint64_t in_use =
 		page_down((uint64_t)(uintptr_t)__builtin_frame_address(0));
-	uint64_t strings = (uint64_t)(uintptr_t)posix_exec_strings;
 
 	return (va >= stack && va < in_use) ||
-	       (va >= EXO_SPAWN_STACK_TOP - EXO_SPAWN_STACK_PAGES * PAGE &&
-		va < EXO_SPAWN_STACK_TOP) ||
+	       (va >= EXO_SPAWN_STACK_TOP - CHILD_START_PAGES * PAGE &&
+		va < EXO_SPAWN_STACK_TOP);
+}
+
+/* Is it one the child gets no frame for at all: the rest of the start
+ * stack, and execve's strings (execve maps them when it needs them)? */
+static bool
+left_out(uint64_t va)
+{
+	uint64_t strings = (uint64_t)(uintptr_t)posix_exec_strings;
+
+	return (va >= EXO_SPAWN_STACK_TOP - EXO_SPAWN_STACK_PAGES * PAGE &&
+		va < EXO_SPAWN_STACK_TOP - CHILD_START_PAGES * PAGE) ||
 	       (va >= strings && va < strings + POSIX_ARG_MAX);
 }
 
@@ -140,6 +154,8 @@ copy_range(struct batch *b, uint64_t lo, uint64_t hi)
 					 exo_pte_perms(pte) };
 		int r = 0;
 
+		if ((m.perms & EXO_PERM_W) && left_out(va))
+			continue;
 		if ((m.perms & EXO_PERM_W) && fresh(va))
 			r = fresh_to_child(b->child, &m);
 		else if (m.perms & EXO_PERM_W)

@@ -219,6 +219,7 @@ bool vm_fault(uint64_t addr, uint64_t flags);
 /* Make [addr, addr + len) accessible with prot (L_PROT_*), paging it in:
  * false if any of it is not mapped so. */
 bool vm_user_ok(uint64_t addr, uint64_t len, unsigned prot);
+int vm_own_pages(uint64_t va, uint64_t len);
 int vm_for_each_region(int (*fn)(uint64_t start, uint64_t end, void *ctx),
 		       void *ctx);
 extern uint64_t vm_gen;

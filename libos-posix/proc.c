@@ -236,7 +236,8 @@ POSIX_SYS(exit_group)
 
 /* --- execve ------------------------------------------------------------- */
 
-/* Page-aligned: a forked child gets fresh pages for it (fork.c). */
+/* Page-aligned: a forked child starts without its pages (fork.c), and
+ * execve maps them first. */
 char posix_exec_strings[POSIX_ARG_MAX] __attribute__((aligned(4096)));
 
 /* Append the program's NULL-terminated string vector at uvec to
@@ -294,6 +295,9 @@ POSIX_SYS(execve)
 		return -L_ENOMEM;
 	if (file->size < 4 || memcmp(ramfs_data(file), elf_magic, 4))
 		return -L_ENOEXEC;
+	if (vm_own_pages((uint64_t)(uintptr_t)posix_exec_strings,
+			 POSIX_ARG_MAX) < 0)
+		return -L_ENOMEM;
 	r = copy_vector(a[1], &args.len);
 	if (r < 0)
 		return r;

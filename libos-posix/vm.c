@@ -368,6 +368,29 @@ vm_unmap(uint64_t start, uint64_t end)
 	return 0;
 }
 
+/* Zeroed frames of our own under the libOS's pages [va, va + len) that
+ * have none (page-aligned): 0, or -EXO_ENOMEM and the like. */
+int
+vm_own_pages(uint64_t va, uint64_t len)
+{
+	for (uint64_t at = va; at < va + len; at += PAGE) {
+		struct exo_mapping m = { at, 0, EXO_PERM_R | EXO_PERM_W };
+		long pa;
+
+		if (posix_pte(at))
+			continue;
+		pa = exo_page_alloc(EXO_ENVID_SELF, EXO_PA_ANY);
+		if (pa < 0)
+			return (int)pa;
+		m.pa = (uint64_t)pa;
+		if (exo_map(EXO_ENVID_SELF, &m, 1) != 1) {
+			exo_page_free(EXO_ENVID_SELF, m.pa);
+			return -EXO_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /* fn(start, end, ctx) on each region of the program in address order,
  * until one returns nonzero: that, or 0. */
 int
