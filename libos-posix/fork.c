@@ -47,13 +47,6 @@ static struct exo_upcall_frame fork_frame;
 static unsigned char fork_fp[ARCH_FP_BYTES] __attribute__((aligned(64)));
 static uint64_t fork_flags, fork_ctid;
 
-/* Read-only pages of the libOS's to map into the child as they are. */
-struct batch {
-	exo_envid_t child;
-	unsigned n;
-	struct exo_mapping kid[BATCH];
-};
-
 /* Give the child its own copy of the page at m->va with rights perms. */
 static int
 copy_to_child(exo_envid_t child, const struct exo_mapping *m, uint64_t perms)
@@ -69,30 +62,6 @@ copy_to_child(exo_envid_t child, const struct exo_mapping *m, uint64_t perms)
 	if (!r)
 		r = exo_map(child, &c, 1);
 	return r < 0 ? (int)r : 0;
-}
-
-/* Map what the batch holds; entries the kernel refuses become copies. */
-static int
-flush(struct batch *b)
-{
-	unsigned done = 0;
-
-	while (done < b->n) {
-		long r = exo_map(b->child, b->kid + done, b->n - done);
-
-		if (r > 0) {
-			done += (unsigned)r;
-			continue;
-		}
-		if (r != -EXO_EPERM)
-			return (int)r;
-		r = copy_to_child(b->child, &b->kid[done], b->kid[done].perms);
-		if (r < 0)
-			return (int)r;
-		done++;
-	}
-	b->n = 0;
-	return 0;
 }
 
 /* The pages of the stack the libOS started on that a child maps: the
@@ -141,35 +110,6 @@ fresh_to_child(exo_envid_t child, const struct exo_mapping *m)
 	return pa < 0 ? (int)pa : 0;
 }
 
-/* Give the child the present pages of the libOS's [lo, hi): copies of
- * the writable ones (fresh frames where the contents do not matter), the
- * others as they are. */
-static int
-copy_range(struct batch *b, uint64_t lo, uint64_t hi)
-{
-	for (uint64_t va = vm_next_present(lo, hi); va < hi;
-	     va = vm_next_present(va + PAGE, hi)) {
-		uint64_t pte = posix_pte(va);
-		struct exo_mapping m = { va, exo_pte_addr(pte),
-					 exo_pte_perms(pte) };
-		int r = 0;
-
-		if ((m.perms & EXO_PERM_W) && left_out(va))
-			continue;
-		if ((m.perms & EXO_PERM_W) && fresh(va))
-			r = fresh_to_child(b->child, &m);
-		else if (m.perms & EXO_PERM_W)
-			r = copy_to_child(b->child, &m, m.perms);
-		else
-			b->kid[b->n++] = m;
-		if (!r && b->n == BATCH)
-			r = flush(b);
-		if (r < 0)
-			return r;
-	}
-	return flush(b);
-}
-
 /*
  * The program area: the kernel shares our pages with the child,
  * writable ones read-only in both (exo_map_cow), frames we have from our
@@ -214,6 +154,44 @@ share_program(exo_envid_t child)
 	return vm_for_each_region(share_region, &child);
 }
 
+/* Give the child the present pages of the libOS's [lo, hi): copies of
+ * the writable ones (zeroed frames where the contents do not matter,
+ * none where they are not needed), the others shared as they are, a run
+ * at a time through exo_map_cow (their frames are the launcher's, or a
+ * parent's: exo_map would refuse them, and the child would get copies
+ * of the libOS's text). */
+static int
+copy_range(exo_envid_t child, uint64_t lo, uint64_t hi)
+{
+	uint64_t run = 0, run_end = 0;
+
+	for (uint64_t va = vm_next_present(lo, hi); va < hi;
+	     va = vm_next_present(va + PAGE, hi)) {
+		uint64_t pte = posix_pte(va);
+		struct exo_mapping m = { va, exo_pte_addr(pte),
+					 exo_pte_perms(pte) };
+		int r = 0;
+
+		if (!(m.perms & EXO_PERM_W)) {
+			if (va != run_end) {
+				if (run_end > run)
+					r = share_region(run, run_end, &child);
+				run = va;
+			}
+			run_end = va + PAGE;
+		} else if (left_out(va)) {
+			continue;
+		} else if (fresh(va)) {
+			r = fresh_to_child(child, &m);
+		} else {
+			r = copy_to_child(child, &m, m.perms);
+		}
+		if (r < 0)
+			return r;
+	}
+	return run_end > run ? share_region(run, run_end, &child) : 0;
+}
+
 /* The pool's header (the process table, the ramfs's names), read-write,
  * through its capability; the child maps the rest as it needs it. */
 static int
@@ -244,18 +222,15 @@ map_pool(exo_envid_t child)
 static int
 build(exo_envid_t child, uint64_t *arg)
 {
-	static struct batch b;
 	uint64_t pool_end = POSIX_POOL_VA + proc.pool->npages * PAGE;
 	long pc, cc;
 	int r;
 
-	b.child = child;
-	b.n = 0;
 	r = share_program(child);
 	if (!r)
-		r = copy_range(&b, POSIX_AREA_END, POSIX_POOL_VA);
+		r = copy_range(child, POSIX_AREA_END, POSIX_POOL_VA);
 	if (!r)
-		r = copy_range(&b, pool_end, EXO_USER_END);
+		r = copy_range(child, pool_end, EXO_USER_END);
 	if (!r)
 		r = map_pool(child);
 	if (r < 0)
