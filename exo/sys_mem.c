@@ -167,9 +167,11 @@ cow_leaf(uint64_t va, pte_t *leaf, void *ctx)
 		return false;
 	if (va >= w->hi)
 		return true;
+	/* The owner's test first: it is the common case, and cheaper than
+	 * may_map's look through the caller's capabilities. */
 	if (w->done == EXO_MAP_MAX ||
-	    (may_map(w->child, pa, perms & ~EXO_PERM_W) &&
-	     !ancestor_owns(w->child, pa))) {
+	    (!ancestor_owns(w->child, pa) &&
+	     may_map(w->child, pa, perms & ~EXO_PERM_W))) {
 		w->stop = va;
 		return true;
 	}
@@ -214,4 +216,54 @@ sys_map_cow(exo_envid_t env, uint64_t lo, uint64_t hi)
 	if (w.err && w.stop == lo)
 		return w.err;
 	return (long)w.stop;
+}
+
+/*
+ * A new frame for env (charged to it) holding a copy of the caller's page
+ * at va, mapped in env at the same address with perms, replacing what
+ * was there: the library OS's copy of a page at a fork, in one call and
+ * without a zeroed frame and a scratch mapping of its own.  The caller
+ * could read the page and write it into a frame of env's anyway; this
+ * is that, done here.  Returns the frame's address, or -EXO_EINVAL (env
+ * is the caller, va or perms bad), -EXO_EFAULT (the caller has nothing
+ * readable at va, or not an env's RAM), -EXO_ENOMEM (frames, env's
+ * quota or page tables), or
+ * env_controlled's errors.
+ */
+long
+sys_page_copy(exo_envid_t env, uint64_t va, uint64_t perms)
+{
+	struct env *e;
+	uint64_t src, pa;
+	unsigned src_perms;
+	long err = env_controlled(env, &e);
+
+	if (err)
+		return err;
+	if (e == curenv || va % PAGE_SIZE || va < EXO_USER_MIN ||
+	    va >= EXO_USER_END || !(perms & EXO_PERM_R) ||
+	    (perms & ~(uint64_t)EXO_PERM_MASK))
+		return -EXO_EINVAL;
+	/* Only RAM an env owns: never a device's registers. */
+	if (vm_lookup(curenv, va, &src, &src_perms) ||
+	    !(src_perms & EXO_PERM_R) || pm_owner(src) < PM_FIRST_ENV)
+		return -EXO_EFAULT;
+	err = env_charge(e, 1);
+	if (err)
+		return err;
+	err = pm_alloc(e->id, &pa);
+	if (err) {
+		env_uncharge(e, 1);
+		return err;
+	}
+	arch_page_copy(phys_to_virt(pa), phys_to_virt(src));
+	if (perms & EXO_PERM_X)
+		arch_sync_icache(phys_to_virt(pa), PAGE_SIZE);
+	err = vm_map(e, va, pa, (unsigned)perms);
+	if (err) {
+		pm_free(e->id, pa);
+		env_uncharge(e, 1);
+		return err;
+	}
+	return (long)pa;
 }

@@ -47,21 +47,14 @@ static struct exo_upcall_frame fork_frame;
 static unsigned char fork_fp[ARCH_FP_BYTES] __attribute__((aligned(64)));
 static uint64_t fork_flags, fork_ctid;
 
-/* Give the child its own copy of the page at m->va with rights perms. */
+/* Give the child its own copy of the page at m->va with rights perms:
+ * the kernel copies it (exo_page_copy). */
 static int
 copy_to_child(exo_envid_t child, const struct exo_mapping *m, uint64_t perms)
 {
-	long pa = exo_page_alloc(child, EXO_PA_ANY);
-	struct exo_mapping c = { m->va, 0, perms };
-	long r;
+	long pa = exo_page_copy(child, m->va, perms);
 
-	if (pa < 0)
-		return (int)pa;
-	c.pa = (uint64_t)pa;
-	r = vm_copy_page(c.pa, m->va);
-	if (!r)
-		r = exo_map(child, &c, 1);
-	return r < 0 ? (int)r : 0;
+	return pa < 0 ? (int)pa : 0;
 }
 
 /* The pages of the stack the libOS started on that a child maps: the
@@ -96,18 +89,32 @@ left_out(uint64_t va)
 	       (va >= strings && va < strings + POSIX_ARG_MAX);
 }
 
-/* A zeroed frame of the child's at m->va. */
+/* Zeroed frames of the child's, mapped a batch at a time. */
+struct fresh {
+	exo_envid_t child;
+	unsigned n;
+	struct exo_mapping m[BATCH];
+};
+
 static int
-fresh_to_child(exo_envid_t child, const struct exo_mapping *m)
+fresh_flush(struct fresh *f)
 {
-	long pa = exo_page_alloc(child, EXO_PA_ANY);
-	struct exo_mapping c = { m->va, 0, m->perms };
+	long r = f->n ? exo_map(f->child, f->m, f->n) : 0;
+
+	f->n = 0;
+	return r < 0 ? (int)r : 0;
+}
+
+/* A zeroed frame of the child's at m->va (mapped by fresh_flush). */
+static int
+fresh_to_child(struct fresh *f, const struct exo_mapping *m)
+{
+	long pa = exo_page_alloc(f->child, EXO_PA_ANY);
 
 	if (pa < 0)
 		return (int)pa;
-	c.pa = (uint64_t)pa;
-	pa = exo_map(child, &c, 1);
-	return pa < 0 ? (int)pa : 0;
+	f->m[f->n++] = (struct exo_mapping){ m->va, (uint64_t)pa, m->perms };
+	return f->n == BATCH ? fresh_flush(f) : 0;
 }
 
 /*
@@ -163,33 +170,52 @@ share_program(exo_envid_t child)
 static int
 copy_range(exo_envid_t child, uint64_t lo, uint64_t hi)
 {
-	uint64_t run = 0, run_end = 0;
+	static struct fresh f;
+	uint64_t run = 0, run_end = 0, va = vm_next_present(lo, hi);
 
-	for (uint64_t va = vm_next_present(lo, hi); va < hi;
-	     va = vm_next_present(va + PAGE, hi)) {
-		uint64_t pte = posix_pte(va);
-		struct exo_mapping m = { va, exo_pte_addr(pte),
-					 exo_pte_perms(pte) };
-		int r = 0;
+	f.child = child;
+	f.n = 0;
+	while (va < hi) {
+		/* The rest of this leaf table, one load a page. */
+		const volatile uint64_t *leaf =
+			(const volatile uint64_t *)(uintptr_t)exo_uvpt_pte(va,
+									   3);
+		uint64_t table_end = (va | (512 * PAGE - 1)) + 1;
 
-		if (!(m.perms & EXO_PERM_W)) {
-			if (va != run_end) {
-				if (run_end > run)
-					r = share_region(run, run_end, &child);
-				run = va;
+		for (; va < hi && va < table_end; va += PAGE, leaf++) {
+			uint64_t pte = *leaf;
+			struct exo_mapping m = { va, exo_pte_addr(pte),
+						 exo_pte_perms(pte) };
+			int r = 0;
+
+			if (!exo_pte_valid(pte) ||
+			    ((m.perms & EXO_PERM_W) && left_out(va)))
+				continue;
+			if (!(m.perms & EXO_PERM_W)) {
+				if (va != run_end) {
+					if (run_end > run)
+						r = share_region(run, run_end,
+								 &child);
+					run = va;
+				}
+				run_end = va + PAGE;
+			} else if (fresh(va)) {
+				r = fresh_to_child(&f, &m);
+			} else {
+				r = copy_to_child(child, &m, m.perms);
 			}
-			run_end = va + PAGE;
-		} else if (left_out(va)) {
-			continue;
-		} else if (fresh(va)) {
-			r = fresh_to_child(child, &m);
-		} else {
-			r = copy_to_child(child, &m, m.perms);
+			if (r < 0)
+				return r;
 		}
+		va = vm_next_present(va, hi);
+	}
+	if (run_end > run) {
+		int r = share_region(run, run_end, &child);
+
 		if (r < 0)
 			return r;
 	}
-	return run_end > run ? share_region(run, run_end, &child) : 0;
+	return fresh_flush(&f);
 }
 
 /* The pool's header (the process table, the ramfs's names), read-write,

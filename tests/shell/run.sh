@@ -101,14 +101,25 @@ run() {
 	shift 2
 	out=
 	[ -n "$dead" ] && { result "$name" "$dead"; return 1; }
-	if [ $((${#PROMPT} + ${#cmd} + ${#n} + 15)) -ge 80 ]; then
+	extra=0
+	[ -n "${ready:-}" ] && extra=$((13 + ${#n})) # echo "@@GO" N;
+	if [ $((${#PROMPT} + ${#cmd} + ${#n} + 15 + extra)) -ge 80 ]; then
 		result "$name" "\`$cmd\` is too long for one console line"
 		return 1
 	fi
-	printf '%s; echo "@@END" %s\r' "$cmd" $n >&3
 	# Lines for the command itself go once the shell has taken its
-	# line (and so left the console to the command).
-	[ $# -gt 0 ] && ! wait_line "\"@@END\" $n\$" && {
+	# line: for lines the shell reads (a here-document), once it echoed
+	# it; for a program's (ready=1), once the command runs, so that they
+	# do not reach the terminal while ash's line editor still has it in
+	# raw mode.
+	if [ -n "${ready:-}" ]; then
+		printf 'echo "@@GO" %s; %s; echo "@@END" %s\r' $n "$cmd" $n >&3
+		go="^@@GO $n\$"
+	else
+		printf '%s; echo "@@END" %s\r' "$cmd" $n >&3
+		go="\"@@END\" $n\$"
+	fi
+	[ $# -gt 0 ] && ! wait_line "$go" && {
 		hung "$name" "the shell did not take \`$cmd\`"
 		return 1
 	}
@@ -121,6 +132,7 @@ run() {
 	fi
 	out=$(console | awk -v n="$n" '
 		index($0, "\"@@END\" " n) && !on { on = 1; next }
+		on && $0 == "@@GO " n { next }
 		on && $0 == "@@END " n { exit }
 		on { print }')
 }
@@ -182,7 +194,7 @@ expect_out edit "$(printf 'echo abX\177c x\010y')" "abc y"
 # The line discipline (canonical mode) under cat: DEL erases, ^U kills
 # the line, ^D on an empty line ends the input.  (Lines echo as the
 # terminal takes them, which may be before cat prints earlier ones.)
-run canonical cat "$(printf 'ab\177c')" "$(printf 'xyz\025q')" \
+ready=1 run canonical cat "$(printf 'ab\177c')" "$(printf 'xyz\025q')" \
 	"$(printf '\004')" &&
 	if printf '%s\n' "$out" | grep -qx ac &&
 		printf '%s\n' "$out" | grep -qx q &&

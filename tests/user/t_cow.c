@@ -140,6 +140,86 @@ UTEST(adv_cow_no_quota)
 	UT_OK(exo_kcheck(EXO_CAP_MACHINE));
 }
 
+/* exo_page_copy: the child gets its own frame with the page's contents,
+ * at the same address; later writes on either side stay apart, and the
+ * root may look at the child's frame (it controls the child). */
+UTEST(page_copy)
+{
+	long child = UT_OK(cow_child(64));
+	exo_envid_t c = (exo_envid_t)child;
+	long pa = UT_OK(ut_page(UT_VA, EXO_PERM_R | EXO_PERM_W)), copy;
+	volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)UT_VA;
+	volatile uint64_t *v =
+		(volatile uint64_t *)(uintptr_t)(UT_VA + 16 * UT_PAGE);
+
+	for (unsigned i = 0; i < UT_PAGE / 8; i++)
+		w[i] = 0x5eed000000000000ull + i;
+	copy = UT_OK(exo_page_copy(c, UT_VA, EXO_PERM_R));
+	UT_ASSERT(copy != pa);
+	UT_ASSERT_EQ(exo_pte_addr(ut_leaf(UT_VA)), (uint64_t)pa);
+	w[0] = 1;
+	{
+		struct exo_mapping m = { UT_VA + 16 * UT_PAGE, (uint64_t)copy,
+					 EXO_PERM_R };
+		UT_ASSERT_EQ(exo_map(EXO_ENVID_SELF, &m, 1), 1);
+	}
+	UT_ASSERT_EQ(v[0], 0x5eed000000000000ull);
+	for (unsigned i = 1; i < UT_PAGE / 8; i++)
+		UT_ASSERT_EQ(v[i], 0x5eed000000000000ull + i);
+	{
+		uint64_t va = UT_VA + 16 * UT_PAGE;
+		UT_ASSERT_EQ(exo_unmap(EXO_ENVID_SELF, &va, 1), 1);
+	}
+	/* A second copy replaces the first in the child. */
+	UT_OK(exo_page_copy(c, UT_VA, EXO_PERM_R | EXO_PERM_W));
+	UT_OK(exo_env_destroy(c));
+	UT_OK(ut_unpage(UT_VA, (uint64_t)pa));
+	UT_OK(exo_kcheck(EXO_CAP_MACHINE));
+}
+
+/* Every bad argument of exo_page_copy, and a child too poor to pay for
+ * the frame: an error, nothing charged or mapped, the kernel consistent. */
+UTEST(adv_page_copy)
+{
+	long child = UT_OK(cow_child(64)), poor;
+	exo_envid_t c = (exo_envid_t)child;
+	long pa = UT_OK(ut_page(UT_VA, EXO_PERM_R | EXO_PERM_W));
+	uint64_t quota = 1;
+	struct exo_envinfo before, after;
+
+	UT_OK(exo_env_info(c, &before));
+	UT_ASSERT_ERR(exo_page_copy(EXO_ENVID_SELF, UT_VA, EXO_PERM_R),
+		      EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(exo_env_self(), UT_VA, EXO_PERM_R),
+		      EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, UT_VA + 8, EXO_PERM_R), EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, 0, EXO_PERM_R), EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, EXO_USER_END, EXO_PERM_R), EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, EXO_UVPT, EXO_PERM_R), EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, ~0ull << 12, EXO_PERM_R), EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, UT_VA, EXO_PERM_W), EXO_EINVAL);
+	UT_ASSERT_ERR(exo_page_copy(c, UT_VA, EXO_PERM_R | (1ull << 40)),
+		      EXO_EINVAL);
+	/* Nothing mapped there; the initrd, which is not an env's RAM. */
+	UT_ASSERT_ERR(exo_page_copy(c, UT_VA + UT_PAGE, EXO_PERM_R),
+		      EXO_EFAULT);
+	UT_ASSERT_ERR(exo_page_copy(c, exo_info()->bootfs_addr, EXO_PERM_R),
+		      EXO_EFAULT);
+	UT_ASSERT_ERR(exo_page_copy(0x7fff, UT_VA, EXO_PERM_R), EXO_ENOENT);
+	UT_OK(exo_env_info(c, &after));
+	UT_ASSERT_EQ(after.frames_used, before.frames_used);
+	while ((poor = exo_env_create(quota, 0)) < 0 && quota < 64)
+		quota++;
+	UT_OK(poor);
+	UT_ASSERT_ERR(exo_page_copy((exo_envid_t)poor, UT_VA, EXO_PERM_R),
+		      EXO_ENOMEM);
+	UT_OK(exo_env_destroy((exo_envid_t)poor));
+	UT_OK(exo_env_destroy(c));
+	UT_ASSERT_ERR(exo_page_copy(c, UT_VA, EXO_PERM_R), EXO_ENOENT);
+	UT_OK(ut_unpage(UT_VA, (uint64_t)pa));
+	UT_OK(exo_kcheck(EXO_CAP_MACHINE));
+}
+
 /* A page a peer has from the root (the frame's owner, which controls the
  * peer's own child) goes on to that child; a page of a sibling's frame,
  * whose owner does not control the child, does not. */

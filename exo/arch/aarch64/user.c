@@ -234,6 +234,12 @@ arch_page_zero(void *page)
 		__asm__ volatile("dc zva, %0" ::"r"(p) : "memory");
 }
 
+void
+arch_page_copy(void *dst, const void *src)
+{
+	memcpy(dst, src, PAGE_SIZE);
+}
+
 /* Clean each data-cache line to the point of unification, then
  * invalidate the instruction cache for it (Arm ARM: "Concurrent
  * modification and execution of instructions"); line sizes from CTR_EL0. */

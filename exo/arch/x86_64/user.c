@@ -420,6 +420,17 @@ arch_page_zero(void *page)
 	__asm__ volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ull) : "memory");
 }
 
+void
+arch_page_copy(void *dst, const void *src)
+{
+	uint64_t n = PAGE_SIZE / 8;
+
+	__asm__ volatile("rep movsq"
+			 : "+D"(dst), "+S"(src), "+c"(n)
+			 :
+			 : "memory");
+}
+
 /* x86 keeps instruction fetch coherent with stores. */
 void
 arch_sync_icache(const void *kva, size_t n)

@@ -69,6 +69,8 @@ extern struct fault_info arch_last_fault;
 /* Zero one page at kernel address page (page-aligned), the fastest way the
  * CPU has (aarch64 DC ZVA, x86_64 rep stosq). */
 void arch_page_zero(void *page);
+/* Copy one page (kernel addresses, page-aligned). */
+void arch_page_copy(void *dst, const void *src);
 
 /* Make instructions the kernel just wrote at kernel address kva (n bytes)
  * visible to instruction fetch (aarch64: clean D-cache to the point of
