@@ -168,18 +168,19 @@ vm_lookup(struct env *e, uint64_t va, uint64_t *pa, unsigned *perms)
 static unsigned
 next_valid(const pte_t *t, unsigned i, unsigned end)
 {
-	while (i < end) {
-		if (i % 8 == 0 && i + 8 <= end &&
-		    !(t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] |
-		      t[i + 5] | t[i + 6] | t[i + 7])) {
-			i += 8;
+	const pte_t *p = t + i, *e = t + end;
+
+	while (p < e) {
+		if (!((uintptr_t)p % 64) && e - p >= 8 &&
+		    !(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7])) {
+			p += 8;
 			continue;
 		}
-		if (pte_valid(t[i]))
-			return i;
-		i++;
+		if (pte_valid(*p))
+			break;
+		p++;
 	}
-	return end;
+	return (unsigned)(p - t);
 }
 
 /* Free the subtree under table pa at `level`, dropping leaf mappings. */

@@ -234,10 +234,27 @@ arch_page_zero(void *page)
 		__asm__ volatile("dc zva, %0" ::"r"(p) : "memory");
 }
 
+/* Sixty-four bytes a turn: the compiler makes four LDP/STP pairs of it. */
 void
 arch_page_copy(void *dst, const void *src)
 {
-	memcpy(dst, src, PAGE_SIZE);
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i += 8) {
+		uint64_t w0 = s[i], w1 = s[i + 1], w2 = s[i + 2], w3 = s[i + 3],
+			 w4 = s[i + 4], w5 = s[i + 5], w6 = s[i + 6],
+			 w7 = s[i + 7];
+
+		d[i] = w0;
+		d[i + 1] = w1;
+		d[i + 2] = w2;
+		d[i + 3] = w3;
+		d[i + 4] = w4;
+		d[i + 5] = w5;
+		d[i + 6] = w6;
+		d[i + 7] = w7;
+	}
 }
 
 /* Clean each data-cache line to the point of unification, then
