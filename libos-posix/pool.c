@@ -33,18 +33,24 @@ pool_unlock(void)
 bool
 pool_map(uint64_t off, uint64_t len)
 {
-	static uint64_t last_page = ~0ull, last_gen;
+	/* The last few single pages found mapped here (a pipe's two rings,
+	 * a file): a pool page stays mapped, and vm_gen changes at fork,
+	 * whose child starts with less. */
+	static struct {
+		uint64_t page, gen;
+	} seen[4];
+	static unsigned next;
 	struct exo_mapping m[64];
 	uint64_t end = off + len;
 	unsigned n = 0;
 
 	if (end < off || end > proc.pool->npages * PAGE)
 		return false;
-	/* One page, mapped here by the last call: a pool page stays mapped
-	 * (vm_gen changes at fork, whose child starts with less). */
-	if (len && page_down(off) == page_down(end - 1) &&
-	    page_down(off) == last_page && last_gen == vm_gen)
-		return true;
+	if (len && page_down(off) == page_down(end - 1))
+		for (unsigned i = 0; i < 4; i++)
+			if (seen[i].page == page_down(off) + 1 &&
+			    seen[i].gen == vm_gen)
+				return true;
 	for (uint64_t at = page_down(off); at < end; at += PAGE) {
 		if (posix_pte(POSIX_POOL_VA + at))
 			continue;
@@ -60,8 +66,9 @@ pool_map(uint64_t off, uint64_t len)
 	if (n && exo_map(EXO_ENVID_SELF, m, n) != (long)n)
 		return false;
 	if (len && page_down(off) == page_down(end - 1)) {
-		last_page = page_down(off);
-		last_gen = vm_gen;
+		seen[next % 4].page = page_down(off) + 1; /* 0: empty */
+		seen[next % 4].gen = vm_gen;
+		next++;
 	}
 	return true;
 }
