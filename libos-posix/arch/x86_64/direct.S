@@ -60,13 +60,11 @@ posix_direct_entry:
 /*
  * The upcall entry (arch.c installs it): the kernel starts it with rsp
  * and rdi at the frame.  It runs posix_upcall and resumes the frame in
- * user mode as libexo's entry does (the resume rip on the interrupted
- * stack just below its red zone, then every register from the frame,
- * popfq, and `ret $128`), but without the FP/SIMD save around the
- * handler: the libOS, built with general registers only, never touches
- * them, so they are the program's throughout.
+ * user mode through libexo's exo__upcall_resume, like libexo's own
+ * entry but without the FP/SIMD save around the handler: the libOS,
+ * built with general registers only, never touches them, so they are
+ * the program's throughout.
  */
-#define REDZONE 128 /* EXO_UPCALL_REDZONE */
 
 	.globl posix_upcall_entry
 	.type posix_upcall_entry, @function
@@ -75,34 +73,7 @@ posix_upcall_entry:
 	mov %rdi, %rbx			/* callee-saved: the frame */
 	xor %ebp, %ebp			/* backtraces end here */
 	call posix_upcall
-
-	mov R(7)(%rbx), %rax		/* the resume rip, below the red zone */
-	sub $(REDZONE + 8), %rax
-	mov R(16)(%rbx), %rcx
-	mov %rcx, (%rax)
-	mov %rax, R(7)(%rbx)
-
-	lea R(0)(%rbx), %rsp
-	pop %rax
-	pop %rbx
-	pop %rcx
-	pop %rdx
-	pop %rsi
-	pop %rdi
-	pop %rbp
-	add $8, %rsp			/* rsp: loaded last */
-	pop %r8
-	pop %r9
-	pop %r10
-	pop %r11
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
-	add $8, %rsp			/* rip: already on the target stack */
-	popfq
-	mov (R(7) - R(17) - 8)(%rsp), %rsp /* the saved rsp, 11 slots back */
-	ret $REDZONE
+	jmp exo__upcall_resume		/* libexo's way out, from the frame */
 	.size posix_upcall_entry, . - posix_upcall_entry
 
 	.section .note.GNU-stack, "", @progbits

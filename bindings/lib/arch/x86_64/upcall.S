@@ -33,6 +33,13 @@ exo__upcall_entry:
 	call *exo__upcall_handler(%rip)
 	fxrstor64 (%rsp)
 
+/*
+ * exo__upcall_resume: resume the frame at %rbx in user mode.  Also the
+ * way out of an entry of a library OS's own that saves no FP/SIMD state
+ * (libos-posix's posix_upcall_entry).
+ */
+	.globl exo__upcall_resume
+exo__upcall_resume:
 	/* The resume rip, just below the interrupted red zone. */
 	mov R_RSP(%rbx), %rax
 	sub $(REDZONE + 8), %rax
